@@ -1,0 +1,293 @@
+"""Typed SQLAlchemy 2 models: the project file's schema.
+
+Offsets (``start``/``end``) are code-point indices into ``Document.text``,
+end exclusive. ``Coding.snippet == Document.text[start:end]`` always holds;
+the services check it on every write.
+
+Keep these models portable (SQLite today, PostgreSQL for shared projects):
+no SQLite-only types or SQL here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ProjectInfo(Base):
+    """One row: the project's own settings."""
+
+    __tablename__ = "project"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    # JSON list of rating labels for framework cells, lowest first.
+    rating_scale: Mapped[str] = mapped_column(
+        Text, default='["absent", "weak", "moderate", "strong"]'
+    )
+
+
+class Coder(Base):
+    __tablename__ = "coder"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    guid: Mapped[str | None] = mapped_column(String(40))
+
+
+class Case(Base):
+    __tablename__ = "case"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="SET NULL"))
+    memo: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    guid: Mapped[str | None] = mapped_column(String(40))
+
+    documents: Mapped[list[Document]] = relationship(back_populates="case")
+
+
+class Document(Base):
+    __tablename__ = "document"
+    __table_args__ = (UniqueConstraint("case_id", "name", name="uq_document_case_name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    format: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = deferred(mapped_column(Text))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # of the stored text
+    chars: Mapped[int] = mapped_column(Integer)
+    words: Mapped[int] = mapped_column(Integer, default=0)
+    original_name: Mapped[str | None] = mapped_column(String(500))
+    original_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    original: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    imported: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    guid: Mapped[str | None] = mapped_column(String(40))
+
+    case: Mapped[Case] = relationship(back_populates="documents")
+
+
+class Paragraph(Base):
+    __tablename__ = "paragraph"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (Index("ix_paragraph_doc_start", "document_id", "start"),)
+
+
+class Page(Base):
+    __tablename__ = "page"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (Index("ix_page_doc_start", "document_id", "start"),)
+
+
+class Participant(Base):
+    """A speaker in a case's transcripts, with attributes such as role."""
+
+    __tablename__ = "participant"
+    __table_args__ = (UniqueConstraint("case_id", "name", name="uq_participant_case_name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    memo: Mapped[str] = mapped_column(Text, default="")
+
+
+class Turn(Base):
+    __tablename__ = "turn"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    timestamp: Mapped[str | None] = mapped_column(String(20))
+    __table_args__ = (Index("ix_turn_doc_start", "document_id", "start"),)
+
+
+class Annotation(Base):
+    """A note from the source file (e.g. a Word comment) on a passage."""
+
+    __tablename__ = "annotation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(200))
+
+
+class Attribute(Base):
+    """A typed attribute defined for cases, documents or participants."""
+
+    __tablename__ = "attribute"
+    __table_args__ = (
+        UniqueConstraint("scope", "name", name="uq_attribute_scope_name"),
+        CheckConstraint("scope IN ('case', 'document', 'participant')", name="scope"),
+        CheckConstraint("type IN ('text', 'number', 'date', 'boolean')", name="type"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(20), default="text")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseValue(Base):
+    __tablename__ = "case_value"
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), primary_key=True)
+    attribute_id: Mapped[int] = mapped_column(
+        ForeignKey("attribute.id", ondelete="CASCADE"), primary_key=True
+    )
+    value: Mapped[str] = mapped_column(Text)
+
+
+class DocumentValue(Base):
+    __tablename__ = "document_value"
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
+    )
+    attribute_id: Mapped[int] = mapped_column(
+        ForeignKey("attribute.id", ondelete="CASCADE"), primary_key=True
+    )
+    value: Mapped[str] = mapped_column(Text)
+
+
+class ParticipantValue(Base):
+    __tablename__ = "participant_value"
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True
+    )
+    attribute_id: Mapped[int] = mapped_column(
+        ForeignKey("attribute.id", ondelete="CASCADE"), primary_key=True
+    )
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Code(Base):
+    __tablename__ = "code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("code.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(300))
+    color: Mapped[str] = mapped_column(String(9), default="#4c72b0")
+    definition: Mapped[str] = mapped_column(Text, default="")
+    inclusion: Mapped[str] = mapped_column(Text, default="")
+    exclusion: Mapped[str] = mapped_column(Text, default="")
+    example: Mapped[str] = mapped_column(Text, default="")
+    memo: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    guid: Mapped[str | None] = mapped_column(String(40))
+
+
+class Coding(Base):
+    __tablename__ = "coding"
+    __table_args__ = (CheckConstraint('"start" >= 0 AND "end" > "start"', name="span"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), index=True
+    )
+    code_id: Mapped[int] = mapped_column(ForeignKey("code.id", ondelete="CASCADE"), index=True)
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="SET NULL"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    snippet: Mapped[str] = mapped_column(Text)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    guid: Mapped[str | None] = mapped_column(String(40))
+
+
+class DocumentSet(Base):
+    """A named group of documents (REFI-QDA sets)."""
+
+    __tablename__ = "document_set"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    guid: Mapped[str | None] = mapped_column(String(40))
+
+
+class DocumentSetMember(Base):
+    __tablename__ = "document_set_member"
+    set_id: Mapped[int] = mapped_column(
+        ForeignKey("document_set.id", ondelete="CASCADE"), primary_key=True
+    )
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class FrameworkCell(Base):
+    """The researcher's judgement for one code in one case."""
+
+    __tablename__ = "framework_cell"
+    __table_args__ = (UniqueConstraint("code_id", "case_id", name="uq_framework_cell_code_case"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("code.id", ondelete="CASCADE"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    rating: Mapped[str | None] = mapped_column(String(100))
+
+
+class FrameworkPin(Base):
+    """An exemplar quote pinned to a framework cell."""
+
+    __tablename__ = "framework_pin"
+    cell_id: Mapped[int] = mapped_column(
+        ForeignKey("framework_cell.id", ondelete="CASCADE"), primary_key=True
+    )
+    coding_id: Mapped[int] = mapped_column(
+        ForeignKey("coding.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Event(Base):
+    """Append-only log of every change: who, what, when."""
+
+    __tablename__ = "event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    coder: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(100))
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,253 @@
+"""Open, create, back up and upgrade project files.
+
+A project is one SQLite file. Opening it takes the writer lock first, so a
+second process is refused before it touches the file. A file from an older
+Crosscase is copied to a timestamped backup and then upgraded; a file from a
+newer Crosscase is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from crosscase.db.engine import make_engine
+from crosscase.db.lock import ProjectLock
+from crosscase.db.models import Base, Coder, Event, ProjectInfo
+from crosscase.domain.errors import NotAProject, ProjectOpenError, SchemaTooNew
+
+SUFFIX = ".crosscase"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _alembic_config(connection: Any = None) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).resolve().parent.parent / "migrations"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def _private(path: Path) -> None:
+    """Project files, backups and exports are readable by their owner only."""
+    try:
+        os.chmod(path, 0o600)
+    except OSError:
+        pass
+
+
+def backup(path: Path, label: str = "backup") -> Path:
+    """Consistent copy of a live project through SQLite's backup API."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    dest = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix}")
+    n = 1
+    while dest.exists():
+        n += 1
+        dest = path.with_name(f"{path.stem}.{label}-{stamp}-{n}{path.suffix}")
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(dest)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    _private(dest)
+    return dest
+
+
+class Project:
+    """An open project: engine, sessions, writer lock and change listeners."""
+
+    def __init__(self, path: Path, engine: Engine, lock: ProjectLock | None) -> None:
+        self.path = path
+        self.engine = engine
+        self._lock = lock
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.coder_name = os.environ.get("CROSSCASE_CODER") or _default_coder()
+        self._coder_id: int | None = None
+        self.listeners: list[Callable[[str, dict[str, Any]], None]] = []
+        self.backup_path: Path | None = None
+
+    # -- sessions --------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work, committed on success and rolled back on error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def session(self) -> Session:
+        """A session for reading (caller closes it)."""
+        return self._sessions()
+
+    @property
+    def coder_id(self) -> int:
+        if self._coder_id is None:
+            with self.transaction() as s:
+                coder = s.scalar(select(Coder).where(Coder.name == self.coder_name))
+                if coder is None:
+                    coder = Coder(name=self.coder_name)
+                    s.add(coder)
+                    s.flush()
+                self._coder_id = coder.id
+        return self._coder_id
+
+    def log(self, session: Session, action: str, **detail: Any) -> None:
+        """Append to the event log, in the caller's transaction."""
+        session.add(Event(coder=self.coder_name, action=action, detail=json.dumps(detail, default=str)))
+
+    def changed(self, what: str, **info: Any) -> None:
+        """Tell the faces (GUI views) that something changed."""
+        for listener in list(self.listeners):
+            listener(what, info)
+
+    @property
+    def name(self) -> str:
+        with self.session() as s:
+            info = s.get(ProjectInfo, 1)
+            return info.name if info else self.path.stem
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _default_coder() -> str:
+    try:
+        import getpass
+
+        return getpass.getuser() or "researcher"
+    except Exception:  # noqa: BLE001 - any failure means no login name
+        return "researcher"
+
+
+def create_project(path: Path, *, name: str | None = None) -> Project:
+    """A new, empty project file at the current schema (no codebook)."""
+    path = Path(path)
+    if path.exists():
+        raise ProjectOpenError(f"{path.name}: already exists; open it or choose another name")
+    if not path.parent.exists():
+        raise ProjectOpenError(f"{path.parent}: no such folder")
+    lock = ProjectLock(path)
+    lock.acquire()
+    try:
+        engine = make_engine(path)
+        Base.metadata.create_all(engine)
+        from alembic import command
+
+        with engine.begin() as conn:
+            command.stamp(_alembic_config(conn), "head")
+        _private(path)
+        project = Project(path, engine, lock)
+        with project.transaction() as s:
+            s.add(ProjectInfo(id=1, name=name or path.stem))
+            project.log(s, "project.create", name=name or path.stem)
+        return project
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _current_revision(path: Path) -> str | None:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "alembic_version" not in tables:
+            return None
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+    except sqlite3.DatabaseError as exc:
+        raise NotAProject(f"{path.name}: is not a Crosscase project ({exc})") from None
+    finally:
+        con.close()
+
+
+def open_project(path: Path, *, upgrade: bool = True) -> Project:
+    """Open an existing project for writing, upgrading an older file."""
+    path = Path(path)
+    if not path.exists():
+        raise NotAProject(f"{path.name}: no such project file")
+    if path.is_dir():
+        raise NotAProject(f"{path.name}: is a folder, not a project file")
+    with path.open("rb") as fh:
+        if fh.read(16) != SQLITE_MAGIC:
+            raise NotAProject(f"{path.name}: is not a Crosscase project")
+    lock = ProjectLock(path)
+    lock.acquire()
+    try:
+        rev = _current_revision(path)
+        if rev is None:
+            raise NotAProject(f"{path.name}: is a database but not a Crosscase project")
+        engine = make_engine(path)
+        project = Project(path, engine, lock)
+        if rev != head_revision():
+            if rev not in known_revisions():
+                engine.dispose()
+                raise SchemaTooNew(
+                    f"{path.name}: was written by a newer Crosscase (schema {rev}); "
+                    "update Crosscase to open it"
+                )
+            if not upgrade:
+                raise SchemaTooNew(f"{path.name}: needs an upgrade from schema {rev}")
+            project.backup_path = backup(path, "before-upgrade")
+            from alembic import command
+
+            with engine.begin() as conn:
+                command.upgrade(_alembic_config(conn), "head")
+            with project.transaction() as s:
+                project.log(s, "project.upgrade", from_revision=rev, to=head_revision())
+        return project
+    except BaseException:
+        lock.release()
+        raise
+
+
+def schema_tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+def integrity_ok(path: Path) -> bool:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        con.close()
+
+
+def run_sql(project: Project, sql: str) -> list[Any]:
+    with project.engine.connect() as conn:
+        return list(conn.execute(text(sql)))
