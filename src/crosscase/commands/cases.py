@@ -1,0 +1,101 @@
+"""Commands on cases and typed attributes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crosscase.commands.base import Command
+from crosscase.db.models import Case
+from crosscase.db.project import Project
+from crosscase.db.rows import Row, remove, restore, snapshot
+from crosscase.domain.errors import NotFound, UsageError
+from crosscase.services import attributes
+
+
+class CreateCase(Command):
+    touches = ("cases",)
+
+    def __init__(self, name: str, parent_id: int | None = None, memo: str = "") -> None:
+        self.name, self.parent_id, self.memo = name.strip(), parent_id, memo
+        self.label = f"New case '{self.name}'"
+        self.id: int | None = None
+        self._row: list[Row] = []
+
+    def _do(self, session: Session, project: Project) -> None:
+        if self._row:
+            restore(session, Case, self._row)
+            return
+        if not self.name:
+            raise UsageError("a case needs a name")
+        if session.scalar(select(Case.id).where(Case.name == self.name)) is not None:
+            raise UsageError(f"there is already a case '{self.name}'")
+        case = Case(name=self.name, parent_id=self.parent_id, memo=self.memo)
+        session.add(case)
+        session.flush()
+        self.id = case.id
+        self._row = snapshot(session, Case, Case.id == case.id)
+
+    def _undo(self, session: Session, project: Project) -> None:
+        remove(session, Case, Case.id == self.id)
+
+
+class EditCase(Command):
+    label = "Edit case"
+    touches = ("cases",)
+
+    def __init__(self, case_id: int, **changes: Any) -> None:
+        bad = set(changes) - {"name", "parent_id", "memo"}
+        if bad:
+            raise UsageError(f"cannot edit {', '.join(sorted(bad))} of a case")
+        self.case_id, self.changes = case_id, changes
+        self._old: dict[str, Any] = {}
+
+    def _apply(self, session: Session, values: dict[str, Any]) -> None:
+        case = session.get(Case, self.case_id)
+        if case is None:
+            raise NotFound(f"no case {self.case_id}")
+        if not self._old:
+            self._old = {k: getattr(case, k) for k in values}
+        for k, v in values.items():
+            setattr(case, k, v)
+
+    def _do(self, session: Session, project: Project) -> None:
+        self._apply(session, self.changes)
+
+    def _undo(self, session: Session, project: Project) -> None:
+        self._apply(session, self._old)
+
+
+class SetAttribute(Command):
+    """Set (or clear, with ``None``) one attribute value of a case, document or participant."""
+
+    touches = ("attributes",)
+
+    def __init__(
+        self, scope: str, owner_id: int, name: str, value: Any, type_: str | None = None
+    ) -> None:
+        self.scope, self.owner_id, self.name, self.value, self.type_ = (
+            scope, owner_id, name, value, type_,
+        )
+        self.label = f"Set {scope} attribute '{name}'"
+        self._old: str | None = None
+        self._created_attribute: int | None = None
+
+    def _do(self, session: Session, project: Project) -> None:
+        attr_id, created = attributes.ensure(session, self.scope, self.name, self.type_, self.value)
+        if created:
+            self._created_attribute = attr_id
+        self._old = attributes.get_raw(session, self.scope, self.owner_id, attr_id)
+        attributes.set_raw(
+            session, self.scope, self.owner_id, attr_id,
+            None if self.value is None else attributes.encode(session, attr_id, self.value),
+        )
+
+    def _undo(self, session: Session, project: Project) -> None:
+        attr_id, _ = attributes.ensure(session, self.scope, self.name, self.type_, self.value)
+        attributes.set_raw(session, self.scope, self.owner_id, attr_id, self._old)
+        if self._created_attribute is not None:
+            attributes.drop(session, self._created_attribute)

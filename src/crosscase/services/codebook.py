@@ -1,0 +1,167 @@
+"""The codebook: a tree of codes addressed by path (``Parent/Child``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crosscase.db.models import Code, Coding
+from crosscase.domain.errors import NotFound, UsageError
+
+SEP = "/"
+DEFAULT_CODEBOOK = Path(__file__).resolve().parent.parent / "resources" / "codebook.json"
+
+PALETTE = [
+    "#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3",
+    "#937860", "#da8bc3", "#8c8c8c", "#ccb974", "#64b5cd",
+]
+
+
+@dataclass
+class CodeNode:
+    id: int
+    parent: int | None
+    name: str
+    path: str
+    depth: int
+    color: str
+    definition: str
+    inclusion: str
+    exclusion: str
+    example: str
+    memo: str
+    position: int
+    children: list[int]
+
+    def as_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("children")
+        return d
+
+
+def tree(session: Session) -> dict[int, CodeNode]:
+    """Every code by id, in display order (parents before children)."""
+    rows = session.execute(select(Code.__table__).order_by(Code.position, Code.id)).mappings()
+    raw = {r["id"]: dict(r) for r in rows}
+    kids: dict[int | None, list[int]] = {}
+    for r in raw.values():
+        kids.setdefault(r["parent_id"], []).append(r["id"])
+    out: dict[int, CodeNode] = {}
+
+    def walk(parent: int | None, prefix: str, depth: int) -> None:
+        for cid in kids.get(parent, []):
+            r = raw[cid]
+            path = f"{prefix}{SEP}{r['name']}" if prefix else r["name"]
+            out[cid] = CodeNode(
+                cid, parent, r["name"], path, depth, r["color"], r["definition"],
+                r["inclusion"], r["exclusion"], r["example"], r["memo"], r["position"],
+                list(kids.get(cid, [])),
+            )
+            walk(cid, path, depth + 1)
+
+    walk(None, "", 0)
+    return out
+
+
+def descendants(nodes: dict[int, CodeNode], code_id: int) -> list[int]:
+    """The code and every code below it."""
+    out = [code_id]
+    for child in nodes[code_id].children:
+        out.extend(descendants(nodes, child))
+    return out
+
+
+def resolve(session: Session, spec: str | int, nodes: dict[int, CodeNode] | None = None) -> int:
+    """A code id from an id, a path (``A/B``) or a unique name."""
+    nodes = nodes if nodes is not None else tree(session)
+    s = str(spec).strip()
+    if s.isdigit() and int(s) in nodes:
+        return int(s)
+    wanted = SEP.join(part.strip() for part in s.split(SEP))
+    by_path = [n.id for n in nodes.values() if n.path == wanted]
+    if by_path:
+        return by_path[0]
+    by_path_ci = [n.id for n in nodes.values() if n.path.casefold() == wanted.casefold()]
+    if len(by_path_ci) == 1:
+        return by_path_ci[0]
+    by_name = [n.id for n in nodes.values() if n.name.casefold() == wanted.casefold()]
+    if len(by_name) == 1:
+        return by_name[0]
+    if len(by_name) > 1:
+        paths = ", ".join(nodes[i].path for i in by_name)
+        raise UsageError(f"code '{spec}' is ambiguous: {paths}; give its path")
+    raise NotFound(f"no code '{spec}' in the codebook")
+
+
+def counts(session: Session) -> dict[int, int]:
+    """Codings per code (not rolled up)."""
+    q = select(Coding.code_id, func.count()).group_by(Coding.code_id)
+    return {cid: n for cid, n in session.execute(q)}
+
+
+def next_color(session: Session) -> str:
+    n = session.scalar(select(func.count()).select_from(Code)) or 0
+    return PALETTE[n % len(PALETTE)]
+
+
+def read_codebook_file(path: Path) -> list[dict[str, Any]]:
+    """A codebook JSON file: a list of nodes with optional ``children``."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{Path(path).name}: cannot read codebook ({exc})") from None
+    if isinstance(data, dict):
+        data = data.get("codes", [])
+    if not isinstance(data, list):
+        raise UsageError(f"{Path(path).name}: a codebook file holds a list of codes")
+    return data
+
+
+CODE_FIELDS = ("color", "definition", "inclusion", "exclusion", "example", "memo")
+
+
+def add_tree(session: Session, nodes: list[dict[str, Any]], parent: int | None = None) -> int:
+    """Insert a nested list of code dicts under ``parent``; returns codes added."""
+    added = 0
+    start = session.scalar(
+        select(func.coalesce(func.max(Code.position), -1)).where(Code.parent_id.is_(parent))
+        if parent is None
+        else select(func.coalesce(func.max(Code.position), -1)).where(Code.parent_id == parent)
+    )
+    pos = (start or 0) + 1 if start is not None and start >= 0 else 0
+    for node in nodes:
+        name = str(node.get("name", "")).strip()
+        if not name or SEP in name:
+            raise UsageError(f"code name '{name}' is empty or contains '{SEP}'")
+        code = Code(
+            parent_id=parent,
+            name=name,
+            position=pos,
+            **{k: str(node[k]) for k in CODE_FIELDS if node.get(k) is not None},
+        )
+        if not node.get("color"):
+            code.color = next_color(session)
+        session.add(code)
+        session.flush()
+        pos += 1
+        added += 1 + add_tree(session, node.get("children") or [], code.id)
+    return added
+
+
+def to_nested(nodes: dict[int, CodeNode]) -> list[dict[str, Any]]:
+    def node(cid: int) -> dict[str, Any]:
+        n = nodes[cid]
+        d: dict[str, Any] = {"name": n.name, "color": n.color}
+        for k in ("definition", "inclusion", "exclusion", "example", "memo"):
+            if getattr(n, k):
+                d[k] = getattr(n, k)
+        if n.children:
+            d["children"] = [node(c) for c in n.children]
+        return d
+
+    return [node(n.id) for n in nodes.values() if n.parent is None]

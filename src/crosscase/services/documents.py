@@ -1,0 +1,290 @@
+"""Documents: batch import (one transaction per file), listing, lookup."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from crosscase.db.models import (
+    Annotation,
+    Case,
+    Document,
+    Page,
+    Paragraph,
+    Participant,
+    Turn,
+)
+from crosscase.db.project import Project
+from crosscase.domain.errors import Cancelled, CrosscaseError, ImportRefused, NotFound, UsageError
+from crosscase.domain.extract import Extracted
+from crosscase.domain.progress import Progress
+from crosscase.services import cases
+
+_WORD = re.compile(r"\w+")
+
+
+def word_count(text: str) -> int:
+    return sum(1 for _ in _WORD.finditer(text))
+
+
+@dataclass
+class FileResult:
+    path: Path
+    status: str  # "imported", "skipped", "failed"
+    message: str = ""
+    document_id: int | None = None
+
+
+@dataclass
+class ImportReport:
+    results: list[FileResult] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def imported(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "imported"]
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def skipped(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "skipped"]
+
+
+SUPPORTED = {".txt", ".text", ".docx", ".docm", ".doc", ".pdf", ".odt", ".rtf", ".md",
+             ".markdown", ".html", ".htm"}
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; folders become their importable files, sorted."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out.extend(
+                sorted(
+                    f for f in p.rglob("*")
+                    if f.is_file() and f.suffix.lower() in SUPPORTED and not f.name.startswith(".")
+                )
+            )
+        else:
+            out.append(p)
+    return out
+
+
+def _unique_name(session: Session, case_id: int, stem: str) -> str:
+    taken = set(session.scalars(select(Document.name).where(Document.case_id == case_id)))
+    name, n = stem, 1
+    while name in taken:
+        n += 1
+        name = f"{stem} ({n})"
+    return name
+
+
+def store(
+    session: Session,
+    project: Project,
+    case_id: int,
+    name: str,
+    extracted: Extracted,
+    *,
+    original: bytes | None = None,
+    original_name: str | None = None,
+    guid: str | None = None,
+) -> int:
+    """Insert one extracted document with its structure, in the caller's transaction."""
+    extracted.check()
+    text = extracted.text
+    doc = Document(
+        case_id=case_id,
+        name=_unique_name(session, case_id, name),
+        format=extracted.format,
+        text=text,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        chars=len(text),
+        words=word_count(text),
+        original=original,
+        original_name=original_name,
+        original_sha256=hashlib.sha256(original).hexdigest() if original is not None else None,
+        position=session.scalar(
+            select(func.coalesce(func.max(Document.position) + 1, 0)).where(
+                Document.case_id == case_id
+            )
+        ) or 0,
+        guid=guid,
+    )
+    session.add(doc)
+    session.flush()
+    did = doc.id
+    if extracted.paragraphs:
+        session.execute(
+            insert(Paragraph),
+            [{"document_id": did, "number": p.number, "start": p.start, "end": p.end}
+             for p in extracted.paragraphs],
+        )
+    if extracted.pages:
+        session.execute(
+            insert(Page),
+            [{"document_id": did, "number": p.number, "start": p.start, "end": p.end}
+             for p in extracted.pages],
+        )
+    if extracted.turns:
+        speakers = {t.speaker for t in extracted.turns}
+        known = dict(
+            session.execute(
+                select(Participant.name, Participant.id).where(
+                    Participant.case_id == case_id, Participant.name.in_(speakers)
+                )
+            ).all()
+        )
+        for sp in sorted(speakers - set(known)):
+            part = Participant(case_id=case_id, name=sp)
+            session.add(part)
+            session.flush()
+            known[sp] = part.id
+        session.execute(
+            insert(Turn),
+            [{"document_id": did, "participant_id": known[t.speaker], "start": t.start,
+              "end": t.end, "timestamp": t.timestamp} for t in extracted.turns],
+        )
+    if extracted.notes:
+        session.execute(
+            insert(Annotation),
+            [{"document_id": did, "start": n.start, "end": n.end, "text": n.text,
+              "author": n.author} for n in extracted.notes],
+        )
+    project.log(session, "document.import", document=did, name=doc.name, case=case_id)
+    return did
+
+
+def import_files(
+    project: Project,
+    paths: Iterable[Path],
+    case: str,
+    *,
+    password: str | None = None,
+    allow_duplicates: bool = False,
+    progress: Progress | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> ImportReport:
+    """Import files into ``case``, each in its own transaction.
+
+    A failing file is reported with its reason and the rest go on; a file
+    already in the project (same bytes) is skipped unless ``allow_duplicates``.
+    Cancelling keeps the files already imported.
+    """
+    from crosscase.io.importers import extract
+
+    files = expand_paths(paths)
+    report = ImportReport()
+    progress = progress or Progress()
+    progress.start(len(files), "Importing")
+    with project.transaction() as s:
+        case_id = cases.ensure(s, case)
+    for path in files:
+        try:
+            progress.check()
+        except Cancelled:
+            report.cancelled = True
+            break
+        result = _import_one(project, path, case_id, password, allow_duplicates)
+        report.results.append(result)
+        if on_result:
+            on_result(result)
+        try:
+            progress.advance(path.name)
+        except Cancelled:
+            report.cancelled = True
+            break
+    if report.imported:
+        project.changed("documents")
+    return report
+
+
+def _import_one(
+    project: Project, path: Path, case_id: int, password: str | None, allow_duplicates: bool
+) -> FileResult:
+    from crosscase.io.importers import extract
+
+    try:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise ImportRefused(f"{path.name}: no such file") from None
+        except IsADirectoryError:
+            raise ImportRefused(f"{path.name}: is a folder, not a file") from None
+        except OSError as exc:
+            raise ImportRefused(f"{path.name}: cannot be read ({exc.strerror})") from None
+        digest = hashlib.sha256(data).hexdigest()
+        if not allow_duplicates:
+            with project.session() as s:
+                dup = s.execute(
+                    select(Document.name, Case.name)
+                    .join(Case, Case.id == Document.case_id)
+                    .where(Document.original_sha256 == digest)
+                ).first()
+            if dup:
+                return FileResult(
+                    path, "skipped",
+                    f"{path.name}: already imported as '{dup[0]}' in {dup[1]}; skipped",
+                )
+        extracted = extract(path, password=password, data=data)
+        with project.transaction() as s:
+            did = store(s, project, case_id, path.stem, extracted, original=data,
+                        original_name=path.name)
+        return FileResult(path, "imported", f"{path.name}: imported", did)
+    except CrosscaseError as exc:
+        return FileResult(path, "failed", str(exc))
+    except MemoryError:
+        return FileResult(path, "failed", f"{path.name}: too large to import")
+    except Exception as exc:  # noqa: BLE001 - a bad file must never stop the batch
+        return FileResult(path, "failed", f"{path.name}: cannot be imported ({type(exc).__name__}: {exc})")
+
+
+def resolve(session: Session, spec: str | int) -> int:
+    """A document id from an id, a name, or ``Case/Name``."""
+    s = str(spec).strip()
+    rows = session.execute(select(Document.id).where(Document.name == s)).scalars().all()
+    if len(rows) == 1:
+        return rows[0]
+    if len(rows) > 1:
+        raise UsageError(f"several documents are called '{s}'; give 'Case/{s}' or its id")
+    if "/" in s:
+        case_name, _, doc_name = s.rpartition("/")
+        did = session.scalar(
+            select(Document.id).join(Case, Case.id == Document.case_id)
+            .where(Case.name == case_name, Document.name == doc_name)
+        )
+        if did is not None:
+            return did
+    if s.isdigit():
+        did = session.scalar(select(Document.id).where(Document.id == int(s)))
+        if did is not None:
+            return did
+    raise NotFound(f"no document '{spec}'")
+
+
+def listing(session: Session) -> list[dict[str, Any]]:
+    q = (
+        select(Document.id, Document.name, Case.name.label("case"), Document.format,
+               Document.chars, Document.words, Document.sha256, Document.case_id)
+        .join(Case, Case.id == Document.case_id)
+        .order_by(Case.position, Case.id, Document.position, Document.id)
+    )
+    return [dict(r) for r in session.execute(q).mappings()]
+
+
+def text_of(session: Session, document_id: int) -> str:
+    text = session.scalar(select(Document.text).where(Document.id == document_id))
+    if text is None:
+        raise NotFound(f"no document {document_id}")
+    return text

@@ -1,0 +1,21 @@
+"""Starting projects: new from the default codebook, or empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crosscase.db.project import Project, create_project, open_project
+from crosscase.services import codebook
+
+
+def new_project(path: Path, *, empty: bool = False, name: str | None = None) -> Project:
+    project = create_project(Path(path), name=name)
+    if not empty:
+        nodes = codebook.read_codebook_file(codebook.DEFAULT_CODEBOOK)
+        with project.transaction() as s:
+            added = codebook.add_tree(s, nodes)
+            project.log(s, "codebook.load", source="default", codes=added)
+    return project
+
+
+__all__ = ["Project", "new_project", "open_project"]
