@@ -1,96 +1,258 @@
 """Paragraphs and speaker turns found in normalised text.
 
 Shared by every importer: whatever the source format, the stored text is
-plain and the structure is found (or refined) here.
+plain, one paragraph per line, and the structure is found here, so a ¶ number
+or a speaker means the same thing for a .txt, a .docx and a .pdf.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from crosscase.domain.extract import Paragraph, Turn
+from crosscase.domain.extract import AnchoredNote, Extracted, Page, Paragraph, Turn
 
-_TS = r"(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\)?\]?)"
-# "Name:", "NAME:", "Q:", "Interviewer -", "[Name]", each optionally with a timestamp
-# before or after the label.
-_TURN = re.compile(
-    rf"""^[ \t]*(?:(?P<ts1>{_TS})[ \t]*)?
-    (?:
-        \[(?P<br>[^\]\n:]{{1,40}})\]                          # [Name]
-      | (?P<name>[^\W\d_][\w.'’ ()-]{{0,38}}?)                  # Name / NAME / Q / P3
-        (?:[ \t]*(?P<ts2>{_TS}))?
-        [ \t]*(?::|[ \t]-|[ \t]–)                               # ':' or ' -'
-    )
-    (?:[ \t]*(?P<ts3>{_TS}))?[ \t]*""",
-    re.VERBOSE,
+# A paragraph is a line with something other than white space on it; its span
+# runs from the first to the last non-space character of the line.
+_PARA = re.compile(r"^[^\S\n]*(\S(?:[^\n]*\S)?)", re.MULTILINE)
+
+# --- speaker labels ---------------------------------------------------------
+
+_TSC = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_TSW = rf"(?:\[{_TSC}\]|\({_TSC}\)|{_TSC})"
+# A label: starts with a letter; letters, digits, a few name signs, single spaces.
+_NAME = r"[^\W\d_](?:[\w.'’&/()\-]|[ \t](?=[^\s:]))*?"
+_OPT_TS1 = rf"(?:(?P<ts1>{_TSW})[ \t]*)?"
+
+# "Name: text", "NAME [00:01:23]: text", "[00:01:23] Q: text", "Name: (00:01) text"
+_COLON = re.compile(
+    rf"{_OPT_TS1}(?P<name>{_NAME})(?:[ \t]*(?P<ts2>{_TSW}))?[ \t]*[:：](?![/\\\d])"
+    rf"(?:[ \t]*(?P<ts3>{_TSW}))?(?P<rest>.*)",
+    re.DOTALL,
 )
+# "Interviewer - text", "Jane – text"
+_DASH = re.compile(
+    rf"{_OPT_TS1}(?P<name>{_NAME})(?:[ \t]+(?P<ts2>{_TSW}))?[ \t]+[-–—](?:[ \t]+|$)"
+    rf"(?:(?P<ts3>{_TSW})[ \t]*)?(?P<rest>.*)",
+    re.DOTALL,
+)
+# "[Jane] text", "[00:01:23] [Jane]: text", "[Jane] (00:01:23) text"
+_BRACKET = re.compile(
+    rf"{_OPT_TS1}\[(?P<name>[^\]\n]{{1,40}})\](?:[ \t]*(?P<ts2>{_TSW}))?[ \t]*"
+    rf"(?:[:\-–—][ \t]*)?(?:(?P<ts3>{_TSW})[ \t]*)?(?P<rest>.*)",
+    re.DOTALL,
+)
+# A heading line "Jane Smith  0:03" (Otter, Teams): the turn's text follows on the next lines.
+_HEADER = re.compile(rf"(?P<name>{_NAME})[ \t]+(?P<ts2>{_TSW})[ \t]*$")
+
 _MAX_WORDS_IN_NAME = 4
+_MAX_NAME_CHARS = 40
+_HEAD_CHARS = 120  # a label sits at the start of a line; only that much is matched
+
+# Words that end in a colon at the start of a line without naming a speaker.
+_NOT_SPEAKERS = frozenset(
+    """
+    note notes nb n.b. ps p.s. re fw fwd cc bcc from to date time location place venue setting
+    duration length subject title project study transcript transcriber transcription file
+    filename recording audio video page tel phone mobile email e-mail url web website link source
+    sources figure fig table chart graph box chapter section part step example e.g i.e summary
+    abstract keywords topic theme themes aim aims objective objectives purpose background
+    introduction conclusion conclusions result results finding findings method methods
+    methodology definition warning caution important tip hint attendees present apologies
+    agenda action actions minutes reference references ref author authors editor version
+    status comment comments remark remarks update updated edited created well so yes no and
+    but ok okay right um er erm oh also however then now here there this that it because
+    """.split()
+) | frozenset({"interview date", "date of interview", "key words", "see also", "for example"})
+
+# Bracketed remarks that transcribers put at the start of a line.
+_ANNOTATIONS = frozenset(
+    {
+        "laughs", "laughter", "laughing", "inaudible", "unclear", "pause", "pauses",
+        "long pause", "short pause", "crosstalk", "cross talk", "cross-talk", "silence",
+        "overlapping", "overtalk", "coughs", "cough", "sighs", "sigh", "background noise",
+        "noise", "music", "break", "end", "end of recording", "end of interview",
+        "recording ends", "recording starts", "recording paused", "recording resumed",
+        "interruption", "interrupted", "redacted", "name", "name redacted", "place",
+        "organisation", "organization", "company", "location", "phone rings", "applause",
+        "indistinct", "unintelligible", "inaudible speech", "translation", "translated", "sic",
+        "blank", "gap", "tape ends", "tape starts", "start", "start of recording", "interrupts",
+        "both laugh", "all laugh", "talking over", "audio cuts out", "transcript ends",
+    }
+)
+
+# Labels that are speakers even if they speak only once.
+_ROLES = frozenset(
+    {
+        "q", "a", "i", "r", "p", "int", "resp", "iv", "ie", "interviewer", "interviewee",
+        "respondent", "participant", "moderator", "facilitator", "researcher", "question",
+        "answer",
+    }
+)
+
+
+@dataclass(frozen=True)
+class _Label:
+    name: str
+    timestamp: str | None
+    kind: str  # "colon", "dash", "bracket", "header"
+    alone: bool  # the label is all there is on its line
+
+
+def _key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _plausible_name(name: str, kind: str) -> bool:
+    if not name or len(name) > _MAX_NAME_CHARS or not any(c.isalpha() for c in name):
+        return False
+    if name[0].islower() or len(name.split()) > _MAX_WORDS_IN_NAME:
+        return False
+    key = _key(name)
+    if kind == "bracket":
+        return key not in _ANNOTATIONS and not key.startswith(("laugh", "inaudible", "pause"))
+    return key not in _NOT_SPEAKERS
+
+
+def _clean_ts(*candidates: str | None) -> str | None:
+    for ts in candidates:
+        if ts:
+            return ts.strip("[]()")
+    return None
+
+
+def label_at(line: str) -> _Label | None:
+    """The speaker label that opens ``line`` (one paragraph), if it has one.
+
+    The match is purely local; :func:`turns_of` decides which labels are
+    really speakers by looking at the whole document.
+    """
+    head = line[:_HEAD_CHARS].strip()
+    if not head:
+        return None
+    first = head[0]
+    if first == "[" or first == "(" or first.isdigit():
+        m = _BRACKET.match(head)
+        if m and _plausible_name(m.group("name").strip(), "bracket"):
+            ts = _clean_ts(m.group("ts1"), m.group("ts2"), m.group("ts3"))
+            return _Label(m.group("name").strip(), ts, "bracket", not m.group("rest").strip())
+    m = _COLON.match(head)
+    kind = "colon"
+    if m is None:
+        m = _DASH.match(head)
+        kind = "dash"
+    if m is not None:
+        name = m.group("name").strip()
+        if _plausible_name(name, kind):
+            ts = _clean_ts(m.group("ts1"), m.group("ts2"), m.group("ts3"))
+            alone = not m.group("rest").strip() and len(line.strip()) <= len(head)
+            return _Label(name, ts, kind, alone)
+        return None
+    m = _HEADER.match(head)
+    if m is not None and len(line.strip()) <= len(head):
+        name = m.group("name").strip()
+        if _plausible_name(name, "header"):
+            return _Label(name, _clean_ts(m.group("ts2")), "header", True)
+    return None
+
+
+def starts_turn(line: str) -> bool:
+    """Whether ``line`` looks as if a speaker starts talking on it.
+
+    Importers that join wrapped lines into one paragraph (PDF, Markdown) ask
+    this so that they never join two speakers' lines into one paragraph.
+    """
+    return label_at(line) is not None
 
 
 def paragraphs_of(text: str) -> list[Paragraph]:
-    """Each non-blank line block separated by newlines is a paragraph.
+    """Each line with text on it is a paragraph, numbered from 1.
 
     Transcripts put one turn per line, so a single newline ends a paragraph;
-    runs of blank lines are skipped and not counted.
+    blank lines are skipped and not counted. A span runs from the first to
+    the last non-blank character of its line.
     """
-    paras: list[Paragraph] = []
-    pos = 0
-    n = len(text)
-    number = 0
-    while pos < n:
-        nl = text.find("\n", pos)
-        end = n if nl < 0 else nl
-        line = text[pos:end]
-        if line.strip():
-            lead = len(line) - len(line.lstrip())
-            trail = len(line.rstrip())
-            number += 1
-            paras.append(Paragraph(number, pos + lead, pos + trail))
-        pos = end + 1
-    return paras
-
-
-def _speaker_at(line: str) -> tuple[str, str | None] | None:
-    m = _TURN.match(line)
-    if not m:
-        return None
-    name = (m.group("br") or m.group("name") or "").strip()
-    if not name or len(name.split()) > _MAX_WORDS_IN_NAME:
-        return None
-    rest = line[m.end():]
-    if m.group("br") is None and not rest.strip():
-        return None  # "Note:" alone on a line is a heading, not a turn
-    ts = m.group("ts1") or m.group("ts2") or m.group("ts3")
-    if ts:
-        ts = ts.strip("[]()")
-    return name, ts
+    return [
+        Paragraph(number, m.start(1), m.end(1))
+        for number, m in enumerate(_PARA.finditer(text), start=1)
+    ]
 
 
 def turns_of(text: str, paragraphs: list[Paragraph]) -> list[Turn]:
     """Speaker turns: a labelled paragraph starts a turn that runs on through
     unlabelled paragraphs until the next label.
 
-    A label only counts if the same speaker opens at least two paragraphs or
-    at least two different labels occur, so prose with one "Note:" is not a
-    transcript.
+    A label counts as a speaker if it opens at least two paragraphs or names a
+    usual role (Interviewer, Q, A, Respondent ...); a one-off label counts too
+    once the document has shown itself to be a transcript, as long as it comes
+    after the first turn and has the same form. So a report with one "Note:"
+    or a few "Figure 2:" lines does not become a transcript.
     """
-    found: list[tuple[int, str, str | None]] = []
-    for para in paragraphs:
-        hit = _speaker_at(text[para.start:para.end])
-        if hit:
-            found.append((para.start, hit[0], hit[1]))
+    if not paragraphs:
+        return []
+    found: list[tuple[int, _Label]] = []
+    for index, para in enumerate(paragraphs):
+        label = label_at(text[para.start : min(para.end, para.start + _HEAD_CHARS + 8)])
+        if label is not None:
+            if label.alone and label.kind != "header":
+                # a label alone on its line needs text after it to speak
+                if index + 1 >= len(paragraphs):
+                    continue
+            found.append((index, label))
     if len(found) < 2:
         return []
-    turns: list[Turn] = []
-    para_ends = {p.start: p.end for p in paragraphs}
-    starts = [f[0] for f in found]
-    last_end = paragraphs[-1].end
-    for i, (start, speaker, ts) in enumerate(found):
-        if i + 1 < len(found):
-            # end at the end of the last paragraph before the next label
-            nxt = starts[i + 1]
-            end = max(e for s, e in para_ends.items() if start <= s < nxt)
+    counts: dict[str, int] = {}
+    kinds: dict[str, int] = {}
+    for _, label in found:
+        key = _key(label.name)
+        counts[key] = counts.get(key, 0) + 1
+    accepted_keys = {k for k, c in counts.items() if c >= 2 or k in _ROLES}
+    for _, label in found:
+        if _key(label.name) in accepted_keys:
+            kinds[label.kind] = kinds.get(label.kind, 0) + 1
+    if not accepted_keys or not kinds:
+        return []
+    main_kind = max(kinds, key=lambda k: kinds[k])
+    accepted: list[tuple[int, _Label]] = []
+    seen_speaker = False
+    for index, label in found:
+        key = _key(label.name)
+        if key in accepted_keys:
+            ok = not label.alone or counts[key] >= 2 or label.kind == "header"
         else:
-            end = last_end
-        turns.append(Turn(speaker, start, end, ts))
+            ok = seen_speaker and label.kind == main_kind and not label.alone
+        if ok:
+            accepted.append((index, label))
+            seen_speaker = True
+    if len(accepted) < 2:
+        return []
+    display: dict[str, str] = {}
+    turns: list[Turn] = []
+    for i, (index, label) in enumerate(accepted):
+        next_index = accepted[i + 1][0] if i + 1 < len(accepted) else len(paragraphs)
+        start = paragraphs[index].start
+        end = paragraphs[next_index - 1].end
+        speaker = display.setdefault(_key(label.name), label.name)
+        turns.append(Turn(speaker, start, end, label.timestamp))
     return turns
+
+
+def build(
+    text: str,
+    fmt: str,
+    *,
+    pages: list[Page] | None = None,
+    notes: list[AnchoredNote] | None = None,
+    warnings: list[str] | None = None,
+) -> Extracted:
+    """The finished result for ``text``: paragraphs and turns found here."""
+    paras = paragraphs_of(text)
+    return Extracted(
+        text=text,
+        format=fmt,
+        paragraphs=paras,
+        pages=list(pages or []),
+        turns=turns_of(text, paras),
+        notes=list(notes or []),
+        warnings=list(warnings or []),
+    )

@@ -1,37 +1,63 @@
-"""Plain text: encoding detection and normalisation."""
+"""Plain text: encoding detection and normalisation.
+
+:func:`normalise` defines the stored form of every document's text, whatever
+its source format, so every importer passes its text through it (or builds
+text that is already in that form).
+"""
 
 from __future__ import annotations
 
 import codecs
+import re
 
 from crosscase.domain.errors import ImportRefused
 from crosscase.domain.extract import Extracted
-from crosscase.io.importers.structure import paragraphs_of, turns_of
+from crosscase.io.importers.structure import build
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM starts the same way
     (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
+# Characters that never belong in the stored text. Line-like ones become "\n",
+# lone surrogates (they cannot be stored as UTF-8) become U+FFFD, other control
+# characters go.
+_ODD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u0085\u2028\u2029\ud800-\udfff]")
+_AS_NEWLINE = frozenset("\x0b\x0c\u0085\u2028\u2029")
+
+
+def _fix_odd(m: re.Match[str]) -> str:
+    c = m.group()
+    if c in _AS_NEWLINE:
+        return "\n"
+    if "\ud800" <= c <= "\udfff":
+        return "\ufffd"
+    return ""
+
 
 def normalise(text: str) -> str:
-    """The stored form: no BOM, ``\\n`` line endings, no NULs."""
+    """The stored form: no BOM, ``\\n`` line endings, no NULs or other control
+    characters (tab excepted), no lone surrogates."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\x00", "")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _ODD.search(text) is not None:
+        text = _ODD.sub(_fix_odd, text)
+    return text
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 without a BOM shows as NULs in every other byte of ASCII text."""
+    """UTF-16 without a BOM shows as NULs in every other byte of Latin text."""
     if len(data) < 4 or len(data) % 2:
         return None
-    even_nuls = data[0::2].count(0)
-    odd_nuls = data[1::2].count(0)
-    half = len(data) // 2
+    sample = data[:65536]
+    half = len(sample) // 2
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
     enc = None
     if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
         enc = "utf-16-le"
@@ -45,43 +71,103 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
 
 
-def decode_bytes(data: bytes, name: str = "file") -> str:
-    """Decode text of unknown encoding, or refuse it with a reason."""
+# Non-ASCII characters that Western European text in Windows-1252 is made of.
+_WESTERN_PUNCT = frozenset("‘’‚“”„–—…€™•·«»°£¥§©®±¡¿\xa0´¨¸¯¦¬µ¶†‡‰‹›ˆ˜¢¤ºª×÷")
+_LATIN_LIKE = frozenset(
+    {"latin_1", "iso8859_15", "cp1252", "windows-1252", "iso8859_1", "mac_roman", "cp850"}
+)
+
+
+def _plausible_western(data: bytes) -> str | None:
+    """Decode as Windows-1252 if the result reads like Western European text."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    for c in {c for c in text if c >= "\x80"}:
+        if not (c.isalpha() and c < "\u0250") and c not in _WESTERN_PUNCT:
+            return None
+    return text
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+_MAX_CONTROL_SHARE = 0.02
+
+
+def _control_share(text: str) -> float:
+    """The share of characters that do not occur in text (control characters, U+FFFD)."""
+    sample = text[:200_000]
+    if not sample:
+        return 0.0
+    return len(_CONTROL.findall(sample)) / len(sample)
+
+
+def decode_with_warnings(data: bytes, name: str = "file") -> tuple[str, list[str]]:
+    """Decode text of unknown encoding: the text and what the user should know."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(enc)
+                return data[len(bom):].decode(enc), []
             except UnicodeDecodeError as exc:
-                raise ImportRefused(f"{name}: starts with a {enc} byte-order mark but is not valid {enc} ({exc.reason})") from None
+                raise ImportRefused(
+                    f"{name}: starts with a {enc} byte-order mark but is not valid {enc} "
+                    f"(byte {exc.start + len(bom)}); save it as UTF-8 and import again"
+                ) from None
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
     u16 = _utf16_without_bom(data)
     if u16 is not None:
-        return u16
-    if b"\x00" in data:
-        raise ImportRefused(f"{name}: binary data, not text")
+        return u16, []
+    if b"\x00" in data[:65536]:
+        raise ImportRefused(f"{name}: is binary data, not text")
+    # UTF-8 with a few broken bytes (a bad copy and paste): keep it, say so.
+    lenient = data.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd")
+    multibyte = sum(1 for c in lenient[:200_000] if c > "\x7f") - bad
+    if multibyte > 0 and bad <= max(2, len(lenient) // 10_000) and bad * 4 <= multibyte:
+        return lenient, [
+            f"{name}: {bad} byte(s) are not valid UTF-8 (first at byte {utf8_error.start}) "
+            "and were replaced with \ufffd"
+        ]
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    encodings = [m.encoding for m in results]
+    if any(e in _LATIN_LIKE for e in encodings):
+        text = _plausible_western(data)
+        if text is not None:
+            return text, [f"{name}: not UTF-8; read as Windows-1252 (Western European)"]
+    best = results.best()
+    western = _plausible_western(data)
+    if western is not None and (best is None or best.encoding.startswith(("utf_16", "utf_32"))):
+        return western, [f"{name}: not UTF-8; read as Windows-1252 (Western European)"]
     if best is None:
-        raise ImportRefused(f"{name}: the text encoding cannot be detected; save it as UTF-8 and import again")
-    enc = best.encoding
-    # Western European text in a single-byte code page: prefer cp1252, which is
-    # a superset of Latin-1 for printable characters (curly quotes, dashes).
-    if enc in {"latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp1254", "iso8859_9", "mac_roman"}:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            return data.decode("latin-1")
-    return str(best)
+        raise ImportRefused(
+            f"{name}: the text encoding cannot be detected; save it as UTF-8 and import again"
+        )
+    text = str(best)
+    if _control_share(text) > _MAX_CONTROL_SHARE:
+        raise ImportRefused(
+            f"{name}: the text encoding cannot be detected (looks like binary data); "
+            "save it as UTF-8 and import again"
+        )
+    return text, [f"{name}: not UTF-8; read as {best.encoding} (a guess: check the text)"]
+
+
+def decode_bytes(data: bytes, name: str = "file") -> str:
+    """Decode text of unknown encoding, or refuse it with a reason."""
+    return decode_with_warnings(data, name)[0]
 
 
 def structure(text: str, fmt: str) -> Extracted:
-    paras = paragraphs_of(text)
-    return Extracted(text=text, format=fmt, paragraphs=paras, turns=turns_of(text, paras))
+    """Paragraphs and turns of already normalised ``text``."""
+    return build(text, fmt)
 
 
 def extract_text(data: bytes, name: str = "file") -> Extracted:
-    return structure(normalise(decode_bytes(data, name)), "txt")
+    text, warnings = decode_with_warnings(data, name)
+    if _control_share(text) > _MAX_CONTROL_SHARE:
+        raise ImportRefused(f"{name}: is binary data, not text")
+    return build(normalise(text), "txt", warnings=warnings)

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, default=Path("demo"), help="folder for the demo (default: ./demo)")
+    p.add_argument("--no-gui", action="store_true",
+                   help="print the matrix and write the Word report instead of opening the workbench")
+
+
+def has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run(args: argparse.Namespace) -> int:
+    from crosscase.services.demo import build_demo
+
+    path = build_demo(args.out)
+    print(f"built the demo project: {path}")
+    if not args.no_gui and has_display():
+        from crosscase.ui.app import run as run_gui
+
+        return run_gui(str(path))
+    if not args.no_gui:
+        print("no display found: printing the matrix and writing the Word report instead")
+    from crosscase.db.project import open_project
+
+    with open_project(path) as project:
+        try:
+            from crosscase.cli.matrix import print_table
+
+            print_table(project, cols="cases", measure="segments", rollup=False)
+        except ImportError:
+            pass
+        report = args.out / "Co-production study report.docx"
+        try:
+            from crosscase.io.exporters import export_report
+
+            export_report(project, report, "docx")
+            print(f"wrote the Word report: {report}")
+        except ImportError:
+            print("the Word report is not available in this build")
+    return 0

@@ -1,0 +1,94 @@
+"""The ``crosscase`` command: a registry of subcommands with exit codes.
+
+Each subcommand lives in its own module with ``add_arguments(parser)`` and
+``run(args) -> int``. Modules keep their top-level imports light; heavy
+libraries (Qt, pandas, pdfminer) load only in the command that needs them.
+
+Exit codes: 0 success; 1 some inputs failed (each named on stderr, the
+rest done); 2 usage error; 3 the project cannot be opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from crosscase import __version__
+
+# name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "gui": ("crosscase.cli.gui", "open the workbench"),
+    "demo": ("crosscase.cli.demo", "build the coded demo project from the sample data and open it"),
+    "new": ("crosscase.cli.new", "start a project from the default codebook, or empty"),
+    "import": ("crosscase.cli.import_files", "import documents into a case"),
+    "docs": ("crosscase.cli.docs", "list the documents"),
+    "text": ("crosscase.cli.text", "print a document's stored text exactly"),
+    "codebook": ("crosscase.cli.codebook", "show, load or extend the codebook"),
+    "code": ("crosscase.cli.code", "code a passage by offsets or by quote, or many from a file"),
+    "autocode": ("crosscase.cli.autocode", "code every match of a pattern"),
+    "segments": ("crosscase.cli.segments", "list coded segments with citations"),
+    "matrix": ("crosscase.cli.matrix", "the cross-case matrix"),
+    "export": ("crosscase.cli.export", "export the report (docx, xlsx) or REFI-QDA (qdpx, qdc)"),
+    "import-qdpx": ("crosscase.cli.import_qdpx", "a new project from a REFI-QDA .qdpx file"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        self.exit(2, f"crosscase: {message} (see: {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="crosscase", description="Comparative qualitative case studies.")
+    parser.add_argument("--version", action="version", version=f"crosscase {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (module, help_) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_, description=help_)
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue  # a command whose module is not installed is left out
+        mod.add_arguments(p)
+        p.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
+        except (AttributeError, ValueError):
+            pass
+    parser = build_parser()
+    if not argv:
+        argv = ["gui"]
+    args = parser.parse_args(argv)
+    if not getattr(args, "_module", None):
+        parser.print_help()
+        return 2
+    from crosscase.domain.errors import CrosscaseError
+
+    try:
+        mod = importlib.import_module(args._module)
+        return int(mod.run(args) or 0)
+    except CrosscaseError as exc:
+        print(f"crosscase: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("crosscase: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - never a traceback for the user
+        if os.environ.get("CROSSCASE_DEBUG"):
+            raise
+        print(f"crosscase: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Text assembled piece by piece, with offsets that never move.
+
+Structured formats (docx, odt) walk their XML and append text here. Nothing is
+ever taken back, so a position recorded while walking (where a Word comment
+starts, say) is already its final offset in the stored text.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WS_RUN = re.compile(r"[ \t\r\n\f]+")
+
+
+class TextBuilder:
+    """One line per paragraph; at most one blank line in a row; no trailing newline."""
+
+    __slots__ = ("_parts", "pos", "line_start", "block_start", "_blank", "_soft_space")
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self.pos = 0  # offset of the next character
+        self.line_start = 0  # offset where the current line began
+        self.block_start = 0  # offset where the current block (paragraph) began
+        self._blank = True  # the last finished line was blank (or nothing yet)
+        self._soft_space = False  # the last character added is a collapsible space
+
+    def add(self, s: str) -> None:
+        """Append ``s`` as is; it must already be in the stored form (no ``\\r``)."""
+        if not s:
+            return
+        self._parts.append(s)
+        nl = s.rfind("\n")
+        if nl >= 0:
+            self.line_start = self.pos + nl + 1
+        self.pos += len(s)
+        self._soft_space = False
+
+    def add_collapsed(self, s: str) -> None:
+        """Append with white-space runs collapsed to one space and none at a line start
+        (HTML and OpenDocument rules)."""
+        if not s:
+            return
+        s = _WS_RUN.sub(" ", s)
+        if s[0] == " " and (self._soft_space or self.line_empty()):
+            s = s[1:]
+        if s:
+            self.add(s)
+            self._soft_space = s[-1] == " "
+
+    def line_empty(self) -> bool:
+        return self.pos == self.line_start
+
+    def newline(self) -> None:
+        """A line break inside a paragraph."""
+        self.add("\n")
+
+    def end_block(self) -> None:
+        """End the current paragraph; an empty one leaves (at most) one blank line."""
+        if self.line_empty():
+            if not self._blank:
+                self.add("\n")
+                self._blank = True
+        else:
+            self.add("\n")
+            self._blank = False
+        self.block_start = self.pos
+
+    def blank_line(self) -> None:
+        """Make sure what comes next is set off by a blank line."""
+        if not self.line_empty():
+            self.end_block()
+        if not self._blank:
+            self.add("\n")
+            self._blank = True
+        self.block_start = self.pos
+
+    def text(self) -> str:
+        """The finished text (trailing line breaks dropped)."""
+        return "".join(self._parts).rstrip("\n")
+
+
+def roman(n: int) -> str:
+    """Lower-case roman numeral, as Word numbers endnotes."""
+    out = []
+    for value, letters in (
+        (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+        (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+    ):
+        while n >= value:
+            out.append(letters)
+            n -= value
+    return "".join(out)

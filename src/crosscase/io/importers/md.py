@@ -1,0 +1,87 @@
+"""Markdown with markdown-it-py: the text a reader sees, without the markup.
+
+Headings, paragraphs, list items, block quotes and table rows become lines
+(cells separated by " | "); code blocks keep their lines; HTML blocks give
+their visible text; images, link targets and inline HTML tags are dropped.
+Lines that Markdown would join into one paragraph are joined with a space,
+unless the next line opens with a speaker label: a transcript typed one turn
+per line stays one turn per line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from crosscase.domain.extract import Extracted
+from crosscase.io.importers.htmltext import html_to_text
+from crosscase.io.importers.structure import build, starts_turn
+from crosscase.io.importers.text import decode_with_warnings, normalise
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:.*\n){0,200}?(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+
+
+def _inline_lines(token: Any) -> list[str]:
+    lines: list[str] = []
+    current: list[str] = []
+
+    def new_line() -> None:
+        line = "".join(current).strip()
+        if line:
+            lines.append(line)
+        current.clear()
+
+    pending_soft = False
+    for child in token.children or []:
+        kind = child.type
+        if kind in ("text", "text_special", "code_inline"):
+            content = child.content
+            if pending_soft:
+                if starts_turn(content) or not current:
+                    new_line()
+                else:
+                    current.append(" ")
+                pending_soft = False
+            current.append(content)
+        elif kind == "softbreak":
+            pending_soft = True
+        elif kind == "hardbreak":
+            pending_soft = False
+            new_line()
+    new_line()
+    return lines
+
+
+def markdown_to_text(source: str) -> str:
+    from markdown_it import MarkdownIt
+
+    source = _FRONT_MATTER.sub("", source, count=1)
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    lines: list[str] = []
+    row: list[str] | None = None
+    for token in md.parse(source):
+        kind = token.type
+        if kind == "inline":
+            if row is not None:
+                if row:
+                    row[-1] = " ".join(_inline_lines(token))
+            else:
+                lines.extend(_inline_lines(token))
+        elif kind in ("fence", "code_block"):
+            lines.extend(line.rstrip() for line in token.content.rstrip("\n").split("\n"))
+        elif kind == "html_block":
+            lines.extend(html_to_text(token.content).split("\n"))
+        elif kind == "tr_open":
+            row = []
+        elif kind in ("th_open", "td_open") and row is not None:
+            row.append("")
+        elif kind == "tr_close" and row is not None:
+            if any(cell.strip() for cell in row):
+                lines.append(" | ".join(row))
+            row = None
+    return "\n".join(line for line in lines if line.strip())
+
+
+def extract_md(data: bytes, name: str) -> Extracted:
+    source, warnings = decode_with_warnings(data, name)
+    return build(normalise(markdown_to_text(normalise(source))), "md", warnings=warnings)

@@ -1,0 +1,91 @@
+"""The demo study: two fictional cases, imported and coded from ``sample_data``.
+
+The demo codings are anchored by quote text, not by offsets, so they hold
+whatever the importers make of the sample files' layout.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from crosscase.commands.cases import SetAttribute
+from crosscase.commands.coding import ApplyCodings
+from crosscase.domain.errors import CrosscaseError
+from crosscase.services import cases, coding, documents
+from crosscase.services.projects import new_project
+
+SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
+DEMO_NAME = "Co-production study"
+
+
+class DemoError(CrosscaseError):
+    pass
+
+
+def build_demo(out_dir: Path, *, sample_data: Path = SAMPLE_DATA) -> Path:
+    """Build the coded demo project in ``out_dir`` (replacing an older one)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{DEMO_NAME}.crosscase"
+    if path.exists():
+        from crosscase.db.lock import ProjectLock
+
+        lock = ProjectLock(path)
+        lock.acquire()  # refuses if the demo is open elsewhere
+        lock.release()
+        for extra in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            extra.unlink(missing_ok=True)
+    manifest: dict[str, Any] = json.loads((sample_data / "cases.json").read_text(encoding="utf-8"))
+    with new_project(path, name=DEMO_NAME) as project:
+        for case in manifest["cases"]:
+            folder = sample_data / case.get("folder", "")
+            files = [folder / d["file"] if not (sample_data / d["file"]).exists()
+                     else sample_data / d["file"] for d in case["documents"]]
+            report = documents.import_files(project, files, case["name"])
+            if report.failed:
+                raise DemoError("; ".join(r.message for r in report.failed))
+            with project.transaction() as s:
+                case_id = cases.resolve(s, case["name"])
+                if case.get("memo"):
+                    from crosscase.db.models import Case
+
+                    obj = s.get(Case, case_id)
+                    assert obj is not None
+                    obj.memo = case["memo"]
+            for name, value in (case.get("attributes") or {}).items():
+                SetAttribute("case", case_id, name, value).do(project)
+            by_file = {r.path.name: r.document_id for r in report.imported}
+            for d in case["documents"]:
+                did = by_file.get(Path(d["file"]).name)
+                for name, value in (d.get("attributes") or {}).items():
+                    if did is not None:
+                        SetAttribute("document", did, name, value).do(project)
+            _participants(project, case_id, case.get("participants") or {})
+        rows = coding.read_rows(sample_data / "demo_codings.jsonl")
+        with project.session() as s:
+            specs, errors = coding.specs_from_rows(s, rows)
+        if errors:
+            raise DemoError(
+                f"{len(errors)} demo codings do not match the sample data, first: "
+                f"row {errors[0].line}: {errors[0].message}"
+            )
+        ApplyCodings(specs, label="Demo codings").do(project)
+    return path
+
+
+def _participants(project: Any, case_id: int, participants: dict[str, dict[str, Any]]) -> None:
+    from sqlalchemy import select
+
+    from crosscase.db.models import Participant
+
+    with project.session() as s:
+        ids = dict(s.execute(select(Participant.name, Participant.id)
+                             .where(Participant.case_id == case_id)).all())
+    for speaker, attrs in participants.items():
+        pid = ids.get(speaker)
+        if pid is None:
+            continue
+        for name, value in attrs.items():
+            SetAttribute("participant", pid, name, value).do(project)

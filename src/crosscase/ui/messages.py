@@ -1,0 +1,64 @@
+"""Message boxes and small questions, in one place.
+
+Everything that would block on a modal dialog goes through these functions,
+so a non-interactive run (``--screenshot``) prints instead, and tests can
+replace them.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from crosscase.domain.errors import CrosscaseError
+
+#: set by a non-interactive run: messages go to stderr, questions get their default
+interactive = True
+
+
+def describe(exc: BaseException) -> str:
+    """One readable line for an error; a traceback is never shown to a researcher."""
+    if isinstance(exc, CrosscaseError):
+        return exc.message
+    text = str(exc).strip() or type(exc).__name__
+    return f"{type(exc).__name__}: {text}"
+
+
+def error(parent: QWidget | None, title: str, text: str) -> None:
+    if not interactive:
+        print(f"{title}: {text}", file=sys.stderr)
+        return
+    QMessageBox.warning(parent, title, text)
+
+
+def info(parent: QWidget | None, title: str, text: str) -> None:
+    if not interactive:
+        print(f"{title}: {text}", file=sys.stderr)
+        return
+    QMessageBox.information(parent, title, text)
+
+
+def confirm(parent: QWidget | None, title: str, text: str, ok_label: str = "OK") -> bool:
+    if not interactive:
+        return False
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    ok = box.addButton(ok_label, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is ok
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
+    if not interactive:
+        return None
+    text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)
+    return text.strip() if ok and text.strip() else None
+
+
+def ask_item(parent: QWidget | None, title: str, label: str, items: list[str]) -> str | None:
+    if not interactive or not items:
+        return None
+    item, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
+    return item if ok else None
