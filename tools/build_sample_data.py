@@ -199,9 +199,9 @@ def build_pdf(name: str, out: Path, title: str) -> None:
     for kind, text in _blocks(read_source(name)):
         pdf.set_text_color(0, 0, 0)
         if kind == "notice":
-            pdf.set_font("DejaVu", "I", 8)
+            pdf.set_font("DejaVu", "I", 7)
             pdf.set_text_color(90, 90, 90)
-            pdf.multi_cell(width, 3.9, text, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 3.4, text, align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(4)
         elif kind == "h1":
             pdf.set_font("DejaVu", "B", 16)

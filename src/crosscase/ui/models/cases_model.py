@@ -1,0 +1,171 @@
+"""Cases and their documents as a two-level tree (thin adapter over ``ui_support.case_tree``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from crosscase.services import ui_support
+from crosscase.services.ui_support import CaseEntry, DocumentEntry
+from crosscase.ui.context import ProjectContext
+
+KindRole = Qt.ItemDataRole.UserRole + 1
+IdRole = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class CasesModel(QAbstractItemModel):
+    COLUMNS = ("Name", "Codings")
+
+    def __init__(self, context: ProjectContext | None = None) -> None:
+        super().__init__()
+        self.context: ProjectContext | None = None
+        self.cases: list[CaseEntry] = []
+        self.open_document: int | None = None
+        if context is not None:
+            self.set_context(context)
+
+    def set_context(self, context: ProjectContext | None) -> None:
+        if self.context is not None:
+            for sig in (self.context.documents_changed, self.context.cases_changed,
+                        self.context.codings_changed, self.context.memos_changed):
+                sig.disconnect(self.reload)
+        self.context = context
+        if context is not None:
+            for sig in (context.documents_changed, context.cases_changed,
+                        context.codings_changed, context.memos_changed):
+                sig.connect(self.reload)
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        if self.context is None:
+            self.cases = []
+        else:
+            with self.context.project.session() as s:
+                self.cases = ui_support.case_tree(s)
+        self.endResetModel()
+
+    # -- lookup --------------------------------------------------------------
+    def entry(self, index: Index) -> CaseEntry | DocumentEntry | None:
+        if not index.isValid():
+            return None
+        pid = int(index.internalId())
+        if pid == 0:
+            return self.cases[index.row()] if index.row() < len(self.cases) else None
+        case = self.cases[pid - 1]
+        return case.documents[index.row()] if index.row() < len(case.documents) else None
+
+    def kind(self, index: Index) -> str | None:
+        if not index.isValid():
+            return None
+        return "case" if int(index.internalId()) == 0 else "document"
+
+    def case_of(self, index: Index) -> CaseEntry | None:
+        if not index.isValid():
+            return None
+        pid = int(index.internalId())
+        return self.cases[index.row()] if pid == 0 else self.cases[pid - 1]
+
+    def index_of_document(self, document_id: int) -> QModelIndex:
+        for ci, case in enumerate(self.cases):
+            for di, doc in enumerate(case.documents):
+                if doc.id == document_id:
+                    return self.createIndex(di, 0, ci + 1)
+        return QModelIndex()
+
+    def index_of_case(self, case_id: int) -> QModelIndex:
+        for ci, case in enumerate(self.cases):
+            if case.id == case_id:
+                return self.createIndex(ci, 0, 0)
+        return QModelIndex()
+
+    def set_open_document(self, document_id: int | None) -> None:
+        old, self.open_document = self.open_document, document_id
+        for did in (old, document_id):
+            if did is not None:
+                idx = self.index_of_document(did)
+                if idx.isValid():
+                    self.dataChanged.emit(idx, idx)
+
+    # -- structure -------------------------------------------------------------
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
+        if row < 0 or not 0 <= column < len(self.COLUMNS):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0) if row < len(self.cases) else QModelIndex()
+        if int(parent.internalId()) == 0 and parent.row() < len(self.cases):
+            if row < len(self.cases[parent.row()].documents):
+                return self.createIndex(row, column, parent.row() + 1)
+        return QModelIndex()
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid() or int(index.internalId()) == 0:
+            return QModelIndex()
+        return self.createIndex(int(index.internalId()) - 1, 0, 0)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        if parent.column() > 0:
+            return 0
+        if not parent.isValid():
+            return len(self.cases)
+        if int(parent.internalId()) == 0 and parent.row() < len(self.cases):
+            return len(self.cases[parent.row()].documents)
+        return 0
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        e = self.entry(index)
+        if e is None:
+            return None
+        col = index.column()
+        is_case = isinstance(e, CaseEntry)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return e.name
+            if is_case:
+                n = sum(d.codings for d in e.documents)  # type: ignore[union-attr]
+                return str(n) if n else "·"
+            return str(e.codings) if e.codings else "·"  # type: ignore[union-attr]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if is_case:
+                docs = len(e.documents)  # type: ignore[union-attr]
+                return (f"Case {e.name}: {docs} document{'s' * (docs != 1)}, "
+                        f"{e.participants} participant{'s' * (e.participants != 1)}")  # type: ignore[union-attr]
+            return f"{e.name}: {e.words:,} words, {e.codings} codings"  # type: ignore[union-attr]
+        if role == Qt.ItemDataRole.FontRole and col == 0:
+            f = QFont()
+            if is_case:
+                f.setBold(True)
+            elif e.id == self.open_document:
+                f.setItalic(True)
+                f.setBold(True)
+            return f
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and col == 1:
+            return QColor(128, 128, 128)
+        if role == Qt.ItemDataRole.DecorationRole and col == 0:
+            from crosscase.ui.icons import icon
+
+            return icon("case" if is_case else ("document-memo" if e.memo else "document"))
+        if role == KindRole:
+            return "case" if is_case else "document"
+        if role == IdRole:
+            return e.id
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
