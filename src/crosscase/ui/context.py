@@ -15,6 +15,8 @@ from PySide6.QtGui import QUndoStack
 
 from crosscase.commands.base import Command
 from crosscase.db.project import Project
+from crosscase.services import codebook
+from crosscase.services.codebook import CodeNode
 from crosscase.ui.settings import MAX_RECENT_CODES, Settings
 from crosscase.ui.undo import CommandAdapter, Outcome, SequenceAdapter, StepFactory
 
@@ -41,6 +43,7 @@ class ProjectContext(QObject):
         self.settings = settings
         self.undo_stack = QUndoStack(self)
         self.recent_codes: list[int] = settings.recent_codes(project.path)
+        self._nodes: dict[int, CodeNode] | None = None
         self._relay.connect(self._dispatch)
         self._listener: Callable[[str, dict[str, Any]], None] = self._on_project_change
         project.listeners.append(self._listener)
@@ -50,8 +53,18 @@ class ProjectContext(QObject):
         # may run on a worker thread: the signal is queued to this object's thread
         self._relay.emit(what)
 
+    @property
+    def nodes(self) -> dict[int, CodeNode]:
+        """The codebook (cached until the core says the codes changed)."""
+        if self._nodes is None:
+            with self.project.session() as s:
+                self._nodes = codebook.tree(s)
+        return self._nodes
+
     @Slot(str)
     def _dispatch(self, what: str) -> None:
+        if what in ("codes", "memos"):
+            self._nodes = None
         self.changed.emit(what)
         signal = {
             "codes": self.codes_changed,
