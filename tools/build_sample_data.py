@@ -36,24 +36,36 @@ SRC = SAMPLE / "_src"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 # Fixed timestamp written into every generated file.
-STAMP = dt.datetime(2024, 4, 2, 9, 0, 0, tzinfo=dt.timezone.utc)
+STAMP = dt.datetime(2024, 4, 2, 9, 0, 0, tzinfo=dt.UTC)
 
 # source name -> (output path relative to sample_data, document title)
 DOCX = {
-    "A-manager-interview": ("case_a_millbrook/A-manager-interview.docx", "Millbrook Works, manager interview"),
+    "A-manager-interview": (
+        "case_a_millbrook/A-manager-interview.docx",
+        "Millbrook Works, manager interview",
+    ),
     "A-service-users-interview": (
         "case_a_millbrook/A-service-users-interview.docx",
         "Millbrook Works, joint interview with two members",
     ),
-    "B-connector-interview": ("case_b_tandem/B-connector-interview.docx", "Tandem Circles, connector interview"),
+    "B-connector-interview": (
+        "case_b_tandem/B-connector-interview.docx",
+        "Tandem Circles, connector interview",
+    ),
     "B-service-user-interview": (
         "case_b_tandem/B-service-user-interview.docx",
         "Tandem Circles, member interview",
     ),
 }
 PDF = {
-    "A-annual-report-2023": ("case_a_millbrook/A-annual-report-2023.pdf", "Millbrook Works Annual Report 2022–23 (extract)"),
-    "B-board-paper-2024": ("case_b_tandem/B-board-paper-2024.pdf", "Tandem Circles Board Paper 4/2024"),
+    "A-annual-report-2023": (
+        "case_a_millbrook/A-annual-report-2023.pdf",
+        "Millbrook Works Annual Report 2022–23 (extract)",
+    ),
+    "B-board-paper-2024": (
+        "case_b_tandem/B-board-paper-2024.pdf",
+        "Tandem Circles Board Paper 4/2024",
+    ),
 }
 
 _LABEL = re.compile(r"^((?:\[\d{2}:\d{2}:\d{2}\] )?[A-Z][A-Za-z0-9 ]{0,30}?): ")
@@ -71,7 +83,10 @@ def _normalise_zip(data: bytes) -> bytes:
     """Rewrite a zip with fixed member timestamps so that builds are repeatable."""
     out = io.BytesIO()
     stamp = STAMP.timetuple()[:6]
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for info in zin.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
             fixed.compress_type = zipfile.ZIP_DEFLATED
@@ -110,7 +125,7 @@ def build_docx(name: str, out: Path, title: str) -> None:
         if m:
             label = para.add_run(m.group(1) + ":")
             label.bold = True
-            para.add_run(line[m.end() - 1:])  # keep the space after the colon
+            para.add_run(line[m.end() - 1 :])  # keep the space after the colon
         elif line.startswith("Fictional sample data"):
             run = para.add_run(line)
             run.italic = True
@@ -174,7 +189,7 @@ def build_pdf(name: str, out: Path, title: str) -> None:
     from fpdf import FPDF
 
     class Report(FPDF):
-        def footer(self) -> None:  # noqa: D401 - fpdf2 hook
+        def footer(self) -> None:
             self.set_y(-15)
             self.set_font("DejaVu", size=8)
             self.set_text_color(110, 110, 110)
@@ -268,14 +283,16 @@ def check_pdf(name: str, out: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--check", action="store_true", help="verify the PDFs' extracted text after building")
+    parser.add_argument(
+        "--check", action="store_true", help="verify the PDFs' extracted text after building"
+    )
     args = parser.parse_args(argv)
 
     for name, (rel, title) in DOCX.items():
         out = SAMPLE / rel
         build_docx(name, out, title)
         source = "\n".join(line for line in read_source(name).split("\n") if line.strip())
-        source = "\n".join(line[2:] if line.startswith("# ") else line for line in source.split("\n"))
+        source = "\n".join(line.removeprefix("# ") for line in source.split("\n"))
         if docx_text(out) != source:
             print(f"{rel}: Word text differs from its source", file=sys.stderr)
             return 1

@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -88,7 +89,7 @@ def index(session: Session, document_ids: Iterable[int]) -> dict[int, Bounds]:
     shas: dict[int, str] = {}
     for chunk in _chunks(ids):
         shas.update(session.execute(select(Document.id, Document.sha256)
-                                    .where(Document.id.in_(chunk))).tuples().all())
+                                    .where(Document.id.in_(chunk))).all())
     out: dict[int, Bounds] = {}
     missing: list[int] = []
     with _lock:
@@ -102,7 +103,7 @@ def index(session: Session, document_ids: Iterable[int]) -> dict[int, Bounds]:
     for chunk in _chunks(missing, 200):
         rows = session.execute(
             select(Document.id, Document.sha256, Document.text).where(Document.id.in_(chunk))
-        ).tuples().all()
+        ).all()
         for did, sha, text in rows:
             text = text or ""
             value = (*boundaries(text), len(text))
@@ -123,33 +124,61 @@ def count_spans(
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     docs = np.unique(document_ids)
-    idx = index(session, docs.tolist())
-    # Lay all documents end to end with a gap between them, so one pair of
-    # sorted arrays answers every span by binary search.
-    base = np.zeros(len(docs), dtype=np.int64)
-    w_starts, w_ends = [], []
-    offset = 0
-    for i, did in enumerate(docs.tolist()):
-        s, e, length = idx[did]
-        base[i] = offset
-        w_starts.append(s.astype(np.int64) + offset)
-        w_ends.append(e.astype(np.int64) + offset)
-        offset += length + 1
-    all_starts = np.concatenate(w_starts) if w_starts else np.zeros(0, np.int64)
-    all_ends = np.concatenate(w_ends) if w_ends else np.zeros(0, np.int64)
+    base, all_starts, all_ends = _laid_out(session, docs)
     pos = base[np.searchsorted(docs, document_ids)]
     s = np.asarray(starts, dtype=np.int64) + pos
     e = np.asarray(ends, dtype=np.int64) + pos
     # a span never reaches past the end of its text, so the gap keeps documents apart
-    return (np.searchsorted(all_starts, e) - np.searchsorted(all_ends, s, side="right")).astype(
-        np.int64
+    return _sorted_search(all_starts, e, "left") - _sorted_search(all_ends, s, "right")
+
+
+_last_layout: list[Any] = []
+
+
+def _laid_out(session: Session, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All documents' words end to end with a gap between documents, so that one
+    pair of sorted arrays answers every span by binary search. The last layout
+    is kept: the same documents are usually asked about again."""
+    idx = index(session, docs.tolist())
+    bounds = [idx[d] for d in docs.tolist()]
+    with _lock:
+        if _last_layout:
+            old_docs, old_bounds, result = _last_layout
+            if np.array_equal(old_docs, docs) and all(
+                a[0] is b[0] for a, b in zip(old_bounds, bounds)
+            ):
+                return result  # type: ignore[no-any-return]
+    base = np.zeros(len(docs), dtype=np.int64)
+    w_starts, w_ends = [], []
+    offset = 0
+    for i, (s, e, length) in enumerate(bounds):
+        base[i] = offset
+        w_starts.append(s.astype(np.int64) + offset)
+        w_ends.append(e.astype(np.int64) + offset)
+        offset += length + 1
+    result = (
+        base,
+        np.concatenate(w_starts) if w_starts else np.zeros(0, np.int64),
+        np.concatenate(w_ends) if w_ends else np.zeros(0, np.int64),
     )
+    with _lock:
+        _last_layout[:] = [docs.copy(), bounds, result]
+    return result
+
+
+def _sorted_search(haystack: np.ndarray, needles: np.ndarray, side: str) -> np.ndarray:
+    """``np.searchsorted`` with the needles sorted first: far fewer cache misses."""
+    order = np.argsort(needles, kind="stable")
+    out = np.empty(len(needles), dtype=np.int64)
+    out[order] = np.searchsorted(haystack, needles[order], side=side)  # type: ignore[call-overload]
+    return out
 
 
 def clear_cache() -> None:
     global _cached_words
     with _lock:
         _cache.clear()
+        _last_layout.clear()
         _cached_words = 0
 
 

@@ -60,12 +60,12 @@ class ImportReport:
         return [r for r in self.results if r.status == "skipped"]
 
 
-SUPPORTED = {".txt", ".text", ".docx", ".docm", ".doc", ".pdf", ".odt", ".rtf", ".md",
-             ".markdown", ".html", ".htm"}
-
-
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders become their importable files, sorted."""
+    """Files as given; folders become every file in them (hidden ones aside), sorted.
+
+    A file of a kind that cannot be imported is kept, so the user is told
+    about it by name rather than left to wonder where it went.
+    """
     out: list[Path] = []
     for p in paths:
         p = Path(p)
@@ -73,7 +73,9 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
             out.extend(
                 sorted(
                     f for f in p.rglob("*")
-                    if f.is_file() and f.suffix.lower() in SUPPORTED and not f.name.startswith(".")
+                    if f.is_file()
+                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                    and not f.name.startswith("~$")  # Word's lock files
                 )
             )
         else:

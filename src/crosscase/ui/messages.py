@@ -62,3 +62,23 @@ def ask_item(parent: QWidget | None, title: str, label: str, items: list[str]) -
         return None
     item, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
     return item if ok else None
+
+
+def ask_color(parent: QWidget | None, current: str, title: str) -> str | None:
+    """A colour as ``#rrggbb``, or None if cancelled."""
+    if not interactive:
+        return None
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QColorDialog
+
+    colour = QColorDialog.getColor(QColor(current), parent, title)
+    return colour.name() if colour.isValid() else None
+
+
+def status(widget: QWidget | None, text: str, ms: int = 6000) -> None:
+    """Show ``text`` in the status bar of the window holding ``widget``."""
+    from PySide6.QtWidgets import QMainWindow
+
+    window = widget.window() if widget is not None else None
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(text, ms)

@@ -9,6 +9,7 @@ and the error is reported through ``on_error``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
@@ -115,11 +116,9 @@ class SequenceAdapter(QUndoCommand):
             self._done_once = True
             self.outcome.ok = True
         except Exception as exc:  # noqa: BLE001
-            for cmd in reversed(self.commands):
-                try:
+            with contextlib.suppress(Exception):  # the first error is the one to report
+                for cmd in reversed(self.commands):
                     cmd.undo(self.project)
-                except Exception:  # noqa: BLE001 - report the first error only
-                    pass
             self.commands.clear()
             self._report(exc)
 

@@ -56,8 +56,7 @@ def _read(path: Path, name: str) -> bytes:
             raise ImportRefused(
                 f"{name}: is {_mb(size)}; the limit for one file is {_mb(MAX_FILE_BYTES)}"
             )
-        with path.open("rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+        data = path.read_bytes()  # (a read(n) would allocate n bytes up front)
     except FileNotFoundError:
         raise ImportRefused(f"{name}: no such file") from None
     except IsADirectoryError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from typing import Any
 
 from lxml import etree
@@ -86,7 +87,7 @@ class Package:
             with self._zip.open(info) as fh:
                 # The declared size can lie; never read past the cap, whatever it says.
                 data = fh.read(cap + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
             raise self.corrupt() from None
         except RuntimeError:  # encrypted member
             raise ImportRefused(
@@ -112,7 +113,9 @@ def parse_xml(data: bytes, name: str, fmt: str) -> Any:
     try:
         root = etree.fromstring(data, _PARSER)
     except (etree.XMLSyntaxError, ValueError):
-        raise ImportRefused(f"{name}: cannot be read as {fmt} (corrupt or truncated file)") from None
+        raise ImportRefused(
+            f"{name}: cannot be read as {fmt} (corrupt or truncated file)"
+        ) from None
     if root is None:
         raise ImportRefused(f"{name}: cannot be read as {fmt} (corrupt or truncated file)")
     if root.getroottree().docinfo.doctype:

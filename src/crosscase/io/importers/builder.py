@@ -15,7 +15,7 @@ _WS_RUN = re.compile(r"[ \t\r\n\f]+")
 class TextBuilder:
     """One line per paragraph; at most one blank line in a row; no trailing newline."""
 
-    __slots__ = ("_parts", "pos", "line_start", "block_start", "_blank", "_soft_space")
+    __slots__ = ("_blank", "_parts", "_soft_space", "block_start", "line_start", "pos")
 
     def __init__(self) -> None:
         self._parts: list[str] = []
@@ -84,8 +84,19 @@ def roman(n: int) -> str:
     """Lower-case roman numeral, as Word numbers endnotes."""
     out = []
     for value, letters in (
-        (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-        (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
     ):
         while n >= value:
             out.append(letters)

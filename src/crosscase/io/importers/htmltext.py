@@ -19,15 +19,73 @@ from crosscase.io.importers.structure import build
 from crosscase.io.importers.text import decode_with_warnings, normalise
 
 _BLOCK = frozenset(
-    """
-    address article aside blockquote body caption center dd details dialog dir div dl dt
-    fieldset figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 header hgroup hr html
-    legend li main menu nav ol p pre section summary table tbody tfoot thead tr ul
-    """.split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "frameset",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "tfoot",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
 _SKIP = frozenset({"script", "style", "template", "noscript", "title", "svg", "head"})
 _VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
 )
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
@@ -59,9 +117,7 @@ class _Visible(HTMLParser):
         for key, value in attrs:
             if key == "hidden":
                 return True
-            if key == "style" and value and re.search(
-                r"display\s*:\s*none", value, re.IGNORECASE
-            ):
+            if key == "style" and value and re.search(r"display\s*:\s*none", value, re.IGNORECASE):
                 return True
         return False
 

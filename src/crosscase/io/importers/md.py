@@ -18,6 +18,7 @@ from crosscase.io.importers.htmltext import html_to_text
 from crosscase.io.importers.structure import build, starts_turn
 from crosscase.io.importers.text import decode_with_warnings, normalise
 
+_SPACES = re.compile(r"[ \t]{2,}")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:.*\n){0,200}?(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 
 
@@ -26,7 +27,8 @@ def _inline_lines(token: Any) -> list[str]:
     current: list[str] = []
 
     def new_line() -> None:
-        line = "".join(current).strip()
+        # as a browser shows it: white space runs (left where an image was, say) collapse
+        line = _SPACES.sub(" ", "".join(current)).strip()
         if line:
             lines.append(line)
         current.clear()

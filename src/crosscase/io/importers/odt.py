@@ -36,24 +36,50 @@ _MAX_REPEAT = 1000
 
 _SKIP_BLOCK = frozenset(
     {
-        _T + "tracked-changes", _T + "sequence-decls", _T + "variable-decls",
-        _T + "user-field-decls", _T + "dde-connection-decls", _O + "forms",
-        _TB + "calculation-settings", _TB + "content-validations", _TB + "label-ranges",
-        _T + "table-of-content-source", _T + "illustration-index-source",
-        _T + "alphabetical-index-source", _T + "bibliography-source", _T + "index-title-template",
-        _T + "soft-page-break", _TB + "table-columns", _TB + "table-column",
-        _TB + "table-header-columns", _TB + "table-column-group",
+        _T + "tracked-changes",
+        _T + "sequence-decls",
+        _T + "variable-decls",
+        _T + "user-field-decls",
+        _T + "dde-connection-decls",
+        _O + "forms",
+        _TB + "calculation-settings",
+        _TB + "content-validations",
+        _TB + "label-ranges",
+        _T + "table-of-content-source",
+        _T + "illustration-index-source",
+        _T + "alphabetical-index-source",
+        _T + "bibliography-source",
+        _T + "index-title-template",
+        _T + "soft-page-break",
+        _TB + "table-columns",
+        _TB + "table-column",
+        _TB + "table-header-columns",
+        _TB + "table-column-group",
     }
 )
 _SKIP_INLINE = frozenset(
     {
-        _T + "soft-page-break", _T + "bookmark", _T + "bookmark-start", _T + "bookmark-end",
-        _T + "reference-mark", _T + "reference-mark-start", _T + "reference-mark-end",
-        _T + "change", _T + "change-start", _T + "change-end", _T + "toc-mark",
-        _T + "toc-mark-start", _T + "toc-mark-end", _T + "alphabetical-index-mark",
-        _T + "alphabetical-index-mark-start", _T + "alphabetical-index-mark-end",
-        _T + "user-index-mark", _T + "user-index-mark-start", _T + "user-index-mark-end",
-        _T + "ruby-text", "{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}title",
+        _T + "soft-page-break",
+        _T + "bookmark",
+        _T + "bookmark-start",
+        _T + "bookmark-end",
+        _T + "reference-mark",
+        _T + "reference-mark-start",
+        _T + "reference-mark-end",
+        _T + "change",
+        _T + "change-start",
+        _T + "change-end",
+        _T + "toc-mark",
+        _T + "toc-mark-start",
+        _T + "toc-mark-end",
+        _T + "alphabetical-index-mark",
+        _T + "alphabetical-index-mark-start",
+        _T + "alphabetical-index-mark-end",
+        _T + "user-index-mark",
+        _T + "user-index-mark-start",
+        _T + "user-index-mark-end",
+        _T + "ruby-text",
+        "{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}title",
         "{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}desc",
     }
 )
@@ -209,7 +235,9 @@ class _Walker:
             if child.tag == _TB + "table-row":
                 rows.append(child)
             elif child.tag in (
-                _TB + "table-header-rows", _TB + "table-rows", _TB + "table-row-group",
+                _TB + "table-header-rows",
+                _TB + "table-rows",
+                _TB + "table-row-group",
             ):
                 rows.extend(self._rows(child))
         return rows
@@ -286,7 +314,8 @@ class _Walker:
         i = 0
         while i < len(order):
             n = i + 1
-            self.b.add(f"[{n if kind == 'footnote' else roman(n)}] ")
+            self.b.add(f"[{n if kind == 'footnote' else roman(n)}]")
+            self.b.add_collapsed(" ")  # a space the note's own leading space folds into
             self._container(order[i])
             if not self.b.line_empty():
                 self.b.end_block()

@@ -27,7 +27,12 @@ from crosscase.domain.extract import Extracted, Page
 from crosscase.io.importers.structure import build, starts_turn
 
 _LIGATURES = {
-    0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st",
+    0xFB00: "ff",
+    0xFB01: "fi",
+    0xFB02: "fl",
+    0xFB03: "ffi",
+    0xFB04: "ffl",
+    0xFB05: "st",
     0xFB06: "st",
 }
 _LIGATURE = re.compile("[\ufb00-\ufb06]")
@@ -91,9 +96,7 @@ def join_lines(lines: list[str]) -> list[str]:
         elif _starts_new_paragraph(line):
             paras.append("".join(parts))
             parts = [line]
-        elif (
-            len(prev) >= 2 and prev[-1] == "-" and prev[-2].islower() and line[0].islower()
-        ):
+        elif len(prev) >= 2 and prev[-1] == "-" and prev[-2].islower() and line[0].islower():
             parts[-1] = parts[-1][:-1]  # "organi-" + "sation"
             parts.append(line)
         elif prev[-1] == "\u00ad":

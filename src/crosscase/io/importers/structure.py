@@ -51,41 +51,228 @@ _HEAD_CHARS = 120  # a label sits at the start of a line; only that much is matc
 
 # Words that end in a colon at the start of a line without naming a speaker.
 _NOT_SPEAKERS = frozenset(
-    """
-    note notes nb n.b. ps p.s. re fw fwd cc bcc from to date time location place venue setting
-    duration length subject title project study transcript transcriber transcription file
-    filename recording audio video page tel phone mobile email e-mail url web website link source
-    sources figure fig table chart graph box chapter section part step example e.g i.e summary
-    abstract keywords topic theme themes aim aims objective objectives purpose background
-    introduction conclusion conclusions result results finding findings method methods
-    methodology definition warning caution important tip hint attendees present apologies
-    agenda action actions minutes reference references ref author authors editor version
-    status comment comments remark remarks update updated edited created well so yes no and
-    but ok okay right um er erm oh also however then now here there this that it because
-    """.split()
+    [
+        "note",
+        "notes",
+        "nb",
+        "n.b.",
+        "ps",
+        "p.s.",
+        "re",
+        "fw",
+        "fwd",
+        "cc",
+        "bcc",
+        "from",
+        "to",
+        "date",
+        "time",
+        "location",
+        "place",
+        "venue",
+        "setting",
+        "duration",
+        "length",
+        "subject",
+        "title",
+        "project",
+        "study",
+        "transcript",
+        "transcriber",
+        "transcription",
+        "file",
+        "filename",
+        "recording",
+        "audio",
+        "video",
+        "page",
+        "tel",
+        "phone",
+        "mobile",
+        "email",
+        "e-mail",
+        "url",
+        "web",
+        "website",
+        "link",
+        "source",
+        "sources",
+        "figure",
+        "fig",
+        "table",
+        "chart",
+        "graph",
+        "box",
+        "chapter",
+        "section",
+        "part",
+        "step",
+        "example",
+        "e.g",
+        "i.e",
+        "summary",
+        "abstract",
+        "keywords",
+        "topic",
+        "theme",
+        "themes",
+        "aim",
+        "aims",
+        "objective",
+        "objectives",
+        "purpose",
+        "background",
+        "introduction",
+        "conclusion",
+        "conclusions",
+        "result",
+        "results",
+        "finding",
+        "findings",
+        "method",
+        "methods",
+        "methodology",
+        "definition",
+        "warning",
+        "caution",
+        "important",
+        "tip",
+        "hint",
+        "attendees",
+        "present",
+        "apologies",
+        "agenda",
+        "action",
+        "actions",
+        "minutes",
+        "reference",
+        "references",
+        "ref",
+        "author",
+        "authors",
+        "editor",
+        "version",
+        "status",
+        "comment",
+        "comments",
+        "remark",
+        "remarks",
+        "update",
+        "updated",
+        "edited",
+        "created",
+        "well",
+        "so",
+        "yes",
+        "no",
+        "and",
+        "but",
+        "ok",
+        "okay",
+        "right",
+        "um",
+        "er",
+        "erm",
+        "oh",
+        "also",
+        "however",
+        "then",
+        "now",
+        "here",
+        "there",
+        "this",
+        "that",
+        "it",
+        "because",
+    ]
 ) | frozenset({"interview date", "date of interview", "key words", "see also", "for example"})
 
 # Bracketed remarks that transcribers put at the start of a line.
 _ANNOTATIONS = frozenset(
     {
-        "laughs", "laughter", "laughing", "inaudible", "unclear", "pause", "pauses",
-        "long pause", "short pause", "crosstalk", "cross talk", "cross-talk", "silence",
-        "overlapping", "overtalk", "coughs", "cough", "sighs", "sigh", "background noise",
-        "noise", "music", "break", "end", "end of recording", "end of interview",
-        "recording ends", "recording starts", "recording paused", "recording resumed",
-        "interruption", "interrupted", "redacted", "name", "name redacted", "place",
-        "organisation", "organization", "company", "location", "phone rings", "applause",
-        "indistinct", "unintelligible", "inaudible speech", "translation", "translated", "sic",
-        "blank", "gap", "tape ends", "tape starts", "start", "start of recording", "interrupts",
-        "both laugh", "all laugh", "talking over", "audio cuts out", "transcript ends",
+        "laughs",
+        "laughter",
+        "laughing",
+        "inaudible",
+        "unclear",
+        "pause",
+        "pauses",
+        "long pause",
+        "short pause",
+        "crosstalk",
+        "cross talk",
+        "cross-talk",
+        "silence",
+        "overlapping",
+        "overtalk",
+        "coughs",
+        "cough",
+        "sighs",
+        "sigh",
+        "background noise",
+        "noise",
+        "music",
+        "break",
+        "end",
+        "end of recording",
+        "end of interview",
+        "recording ends",
+        "recording starts",
+        "recording paused",
+        "recording resumed",
+        "interruption",
+        "interrupted",
+        "redacted",
+        "name",
+        "name redacted",
+        "place",
+        "organisation",
+        "organization",
+        "company",
+        "location",
+        "phone rings",
+        "applause",
+        "indistinct",
+        "unintelligible",
+        "inaudible speech",
+        "translation",
+        "translated",
+        "sic",
+        "blank",
+        "gap",
+        "tape ends",
+        "tape starts",
+        "start",
+        "start of recording",
+        "interrupts",
+        "both laugh",
+        "all laugh",
+        "talking over",
+        "audio cuts out",
+        "transcript ends",
     }
 )
 
 # Labels that are speakers even if they speak only once.
 _ROLES = frozenset(
     {
-        "q", "a", "i", "r", "p", "int", "resp", "iv", "ie", "interviewer", "interviewee",
-        "respondent", "participant", "moderator", "facilitator", "researcher", "question",
+        "q",
+        "a",
+        "i",
+        "r",
+        "p",
+        "int",
+        "resp",
+        "iv",
+        "ie",
+        "interviewer",
+        "interviewee",
+        "respondent",
+        "participant",
+        "moderator",
+        "facilitator",
+        "researcher",
+        "question",
         "answer",
     }
 )
@@ -193,24 +380,31 @@ def turns_of(text: str, paragraphs: list[Paragraph]) -> list[Turn]:
     found: list[tuple[int, _Label]] = []
     for index, para in enumerate(paragraphs):
         label = label_at(text[para.start : min(para.end, para.start + _HEAD_CHARS + 8)])
-        if label is not None:
-            if label.alone and label.kind != "header":
-                # a label alone on its line needs text after it to speak
-                if index + 1 >= len(paragraphs):
-                    continue
-            found.append((index, label))
+        if label is None:
+            continue
+        if label.alone and label.kind != "header" and index + 1 >= len(paragraphs):
+            continue  # a label alone on the last line has nothing after it to speak
+        found.append((index, label))
     if len(found) < 2:
         return []
     counts: dict[str, int] = {}
-    kinds: dict[str, int] = {}
     for _, label in found:
         key = _key(label.name)
         counts[key] = counts.get(key, 0) + 1
     accepted_keys = {k for k, c in counts.items() if c >= 2 or k in _ROLES}
+    # A name with a timestamp, or alone on its line above the words, is a strong
+    # sign: two of them make a transcript even if every name occurs once.
+    if sum(1 for _, label in found if label.timestamp or label.kind == "header") >= 2:
+        accepted_keys |= {
+            _key(label.name) for _, label in found if label.timestamp or label.kind == "header"
+        }
+    kinds: dict[str, int] = {}
+    alone_style = 0
     for _, label in found:
         if _key(label.name) in accepted_keys:
             kinds[label.kind] = kinds.get(label.kind, 0) + 1
-    if not accepted_keys or not kinds:
+            alone_style += label.alone
+    if not kinds:
         return []
     main_kind = max(kinds, key=lambda k: kinds[k])
     accepted: list[tuple[int, _Label]] = []
@@ -218,9 +412,11 @@ def turns_of(text: str, paragraphs: list[Paragraph]) -> list[Turn]:
     for index, label in found:
         key = _key(label.name)
         if key in accepted_keys:
-            ok = not label.alone or counts[key] >= 2 or label.kind == "header"
+            ok = not label.alone or counts[key] >= 2 or bool(label.timestamp)
+            ok = ok or label.kind == "header"
         else:
-            ok = seen_speaker and label.kind == main_kind and not label.alone
+            # a one-off name, once the document has shown itself to be a transcript
+            ok = seen_speaker and label.kind == main_kind and (not label.alone or alone_style >= 2)
         if ok:
             accepted.append((index, label))
             seen_speaker = True

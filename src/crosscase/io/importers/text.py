@@ -22,27 +22,34 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-# Characters that never belong in the stored text. Line-like ones become "\n",
-# lone surrogates (they cannot be stored as UTF-8) become U+FFFD, other control
-# characters go.
+# Characters that never belong in the stored text. NULs go; every other one is
+# replaced one for one, so that a position in the raw text moves only by the
+# BOM, CRLF pairs and NULs (io/refi/positions.py relies on that): line-like
+# characters become "\n", lone surrogates (they cannot be stored as UTF-8)
+# U+FFFD, other control characters a space.
 _ODD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u0085\u2028\u2029\ud800-\udfff]")
 _AS_NEWLINE = frozenset("\x0b\x0c\u0085\u2028\u2029")
 
 
 def _fix_odd(m: re.Match[str]) -> str:
     c = m.group()
+    if c == "\x00":
+        return ""
     if c in _AS_NEWLINE:
         return "\n"
     if "\ud800" <= c <= "\udfff":
         return "\ufffd"
-    return ""
+    return " "
 
 
 def normalise(text: str) -> str:
-    """The stored form: no BOM, ``\\n`` line endings, no NULs or other control
-    characters (tab excepted), no lone surrogates."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    """The stored form: no BOM, ``\\n`` line endings, no NULs, no other control
+    characters but tab, no lone surrogates.
+
+    Only the BOM, the CR of a CRLF pair and NULs change the length; everything
+    else is replaced one character for one.
+    """
+    text = text.removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _ODD.search(text) is not None:
@@ -107,7 +114,7 @@ def decode_with_warnings(data: bytes, name: str = "file") -> tuple[str, list[str
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(enc), []
+                return data[len(bom) :].decode(enc), []
             except UnicodeDecodeError as exc:
                 raise ImportRefused(
                     f"{name}: starts with a {enc} byte-order mark but is not valid {enc} "
@@ -127,10 +134,11 @@ def decode_with_warnings(data: bytes, name: str = "file") -> tuple[str, list[str
     bad = lenient.count("\ufffd")
     multibyte = sum(1 for c in lenient[:200_000] if c > "\x7f") - bad
     if multibyte > 0 and bad <= max(2, len(lenient) // 10_000) and bad * 4 <= multibyte:
-        return lenient, [
+        warning = (
             f"{name}: {bad} byte(s) are not valid UTF-8 (first at byte {utf8_error.start}) "
             "and were replaced with \ufffd"
-        ]
+        )
+        return lenient, [warning]
     from charset_normalizer import from_bytes
 
     results = from_bytes(data)

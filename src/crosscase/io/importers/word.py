@@ -109,6 +109,7 @@ class _Walker:
         self.comment_paragraph: dict[str, tuple[int, int]] = {}
         self._awaiting_paragraph_end: list[str] = []
         self.alt_chunks = 0
+        self.trim_next = False  # drop white space at the start of the next text
         self.t_tag = w + "t"
         self.tc_tag = w + "tc"
         self.tr_tag = w + "tr"
@@ -117,13 +118,43 @@ class _Walker:
         self.val_attr = w + "val"
         self.id_attr = w + "id"
 
-        skip = (
-            "rPr pPr tblPr tblGrid trPr tcPr sectPr del moveFrom instrText delText delInstrText "
-            "fldChar fldData bookmarkStart bookmarkEnd proofErr lastRenderedPageBreak "
-            "footnoteRef endnoteRef annotationRef separator continuationSeparator permStart "
-            "permEnd softHyphen sdtPr sdtEndPr moveFromRangeStart moveFromRangeEnd "
-            "moveToRangeStart moveToRangeEnd customXmlPr smartTagPr rt"
-        ).split()
+        skip = [
+            "rPr",
+            "pPr",
+            "tblPr",
+            "tblGrid",
+            "trPr",
+            "tcPr",
+            "sectPr",
+            "del",
+            "moveFrom",
+            "instrText",
+            "delText",
+            "delInstrText",
+            "fldChar",
+            "fldData",
+            "bookmarkStart",
+            "bookmarkEnd",
+            "proofErr",
+            "lastRenderedPageBreak",
+            "footnoteRef",
+            "endnoteRef",
+            "annotationRef",
+            "separator",
+            "continuationSeparator",
+            "permStart",
+            "permEnd",
+            "softHyphen",
+            "sdtPr",
+            "sdtEndPr",
+            "moveFromRangeStart",
+            "moveFromRangeEnd",
+            "moveToRangeStart",
+            "moveToRangeEnd",
+            "customXmlPr",
+            "smartTagPr",
+            "rt",
+        ]
         h: dict[str, Callable[[Any], None]] = {w + tag: self._skip for tag in skip}
         h.update(
             {
@@ -177,8 +208,11 @@ class _Walker:
     # --- text ---------------------------------------------------------------
 
     def add(self, s: str) -> None:
+        if self.trim_next:
+            s = s.lstrip(" \t")
         if not s:
             return
+        self.trim_next = False
         if self.pending_sep:
             self.b.add(self.pending_sep)
             self.pending_sep = ""
@@ -394,7 +428,9 @@ class _Walker:
         while i < len(order):  # a note may cite another note
             nid = order[i]
             self.b.add(f"[{self.note_numbers[(kind, nid)]}] ")
+            self.trim_next = True
             self.children(bodies[nid])
+            self.trim_next = False
             if not self.b.line_empty():
                 self.b.end_block()
             i += 1

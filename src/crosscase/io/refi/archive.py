@@ -14,6 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Self
 
 from crosscase.domain.errors import ImportRefused
 
@@ -219,7 +220,7 @@ class Archive:
             self._zip.close()
             self._zip = None
 
-    def __enter__(self) -> Archive:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

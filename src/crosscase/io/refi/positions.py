@@ -55,8 +55,7 @@ class SourceText:
     """The raw text of a source file and the normalised text Crosscase stores."""
 
     def __init__(self, raw: str) -> None:
-        if raw.startswith("\ufeff"):
-            raw = raw[1:]  # a BOM is not text and no program counts it
+        raw = raw.removeprefix("\ufeff")  # a BOM is not text and no program counts it
         self.raw = raw
         self.text = normalise(raw)
         self._specials = [(m.start(), m.group()) for m in _SPECIAL.finditer(raw)]

@@ -44,8 +44,8 @@ class ExportReport:
         self.left_out.append(what)
 
     def lines(self) -> list[str]:
-        out = [f"Exported {self.path.name} ({self.format.upper()}): "
-               f"{_summary(self.counts, self.ORDER)}"]
+        head = f"Exported {self.path.name} ({self.format.upper()}): "
+        out = [head + _summary(self.counts, self.ORDER)]
         out += [f"  {n}" for n in self.notes]
         if self.left_out:
             out.append("Left out (REFI-QDA has no place for them):")
@@ -76,14 +76,21 @@ class ImportReport:
         """True when nothing in the file had to be skipped."""
         return not self.skipped
 
-    def lines(self) -> list[str]:
+    def summary_lines(self) -> list[str]:
+        """What came in, and notes on how it was read."""
         target = f" into {self.project.name}" if self.project is not None else ""
         out = [f"Imported {self.source.name}{target}: {_summary(self.counts, self.ORDER)}"]
         out += [f"  {n}" for n in self.notes]
-        if self.skipped:
-            out.append(f"Skipped ({len(self.skipped)}):")
-            out += [f"  - {x}" for x in self.skipped]
         return out
+
+    def skipped_lines(self) -> list[str]:
+        """What was skipped, each with its reason (empty if nothing was)."""
+        if not self.skipped:
+            return []
+        return [f"Skipped ({len(self.skipped)}):", *(f"  - {x}" for x in self.skipped)]
+
+    def lines(self) -> list[str]:
+        return self.summary_lines() + self.skipped_lines()
 
 
 @dataclass
@@ -102,10 +109,8 @@ class CodebookReport:
         return not self.skipped
 
     def lines(self) -> list[str]:
-        out = [
-            f"Loaded {self.source.name}: {len(self.added)} added, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} already there unchanged"
-        ]
+        head = f"Loaded {self.source.name}: {len(self.added)} added, "
+        out = [head + f"{len(self.updated)} updated, {len(self.unchanged)} already there unchanged"]
         out += [f"  {n}" for n in self.notes]
         out += [f"  added: {p}" for p in self.added]
         out += [f"  updated: {p}" for p in self.updated]

@@ -13,6 +13,7 @@ from crosscase.services.ui_support import ParticipantEntry
 from crosscase.ui.context import ProjectContext
 
 Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
 
 
 def _show(value: Any) -> str:
@@ -48,10 +49,10 @@ class AttributeModel(QAbstractTableModel):
                 self.rows = [(n, t, values.get(n)) for _, n, t in attributes.names(s, self.scope)]
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = _ROOT) -> int:
         return 2
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
@@ -116,10 +117,10 @@ class ParticipantsModel(QAbstractTableModel):
                 self.values = attributes.values(s, "participant")
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.people)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = _ROOT) -> int:
         return 2 + len(self.names)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:

@@ -15,6 +15,7 @@ KindRole = Qt.ItemDataRole.UserRole + 1
 IdRole = Qt.ItemDataRole.UserRole + 2
 
 Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
 
 
 class CasesModel(QAbstractItemModel):
@@ -92,22 +93,25 @@ class CasesModel(QAbstractItemModel):
                     self.dataChanged.emit(idx, idx)
 
     # -- structure -------------------------------------------------------------
-    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
+    def index(self, row: int, column: int, parent: Index = _ROOT) -> QModelIndex:
         if row < 0 or not 0 <= column < len(self.COLUMNS):
             return QModelIndex()
         if not parent.isValid():
             return self.createIndex(row, column, 0) if row < len(self.cases) else QModelIndex()
-        if int(parent.internalId()) == 0 and parent.row() < len(self.cases):
-            if row < len(self.cases[parent.row()].documents):
-                return self.createIndex(row, column, parent.row() + 1)
+        if (
+            int(parent.internalId()) == 0
+            and parent.row() < len(self.cases)
+            and row < len(self.cases[parent.row()].documents)
+        ):
+            return self.createIndex(row, column, parent.row() + 1)
         return QModelIndex()
 
-    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+    def parent(self, index: Index = _ROOT) -> QModelIndex:  # type: ignore[override]
         if not index.isValid() or int(index.internalId()) == 0:
             return QModelIndex()
         return self.createIndex(int(index.internalId()) - 1, 0, 0)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = _ROOT) -> int:
         if parent.column() > 0:
             return 0
         if not parent.isValid():
@@ -116,7 +120,7 @@ class CasesModel(QAbstractItemModel):
             return len(self.cases[parent.row()].documents)
         return 0
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = _ROOT) -> int:
         return len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:

@@ -38,6 +38,7 @@ ColorRole = Qt.ItemDataRole.UserRole + 3
 FilterRole = Qt.ItemDataRole.UserRole + 4
 
 Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
 
 _icons: dict[tuple[str, int], QIcon] = {}
 
@@ -178,7 +179,7 @@ class CodebookModel(QAbstractItemModel):
                 self.dataChanged.emit(idx, idx)
 
     # -- tree structure --------------------------------------------------------
-    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
+    def index(self, row: int, column: int, parent: Index = _ROOT) -> QModelIndex:
         if column < 0 or column >= len(self.COLUMNS) or row < 0:
             return QModelIndex()
         if not parent.isValid():
@@ -190,7 +191,7 @@ class CodebookModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, kids[row])
 
-    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+    def parent(self, index: Index = _ROOT) -> QModelIndex:  # type: ignore[override]
         if not index.isValid():
             return QModelIndex()
         node = self.nodes.get(int(index.internalId()))
@@ -198,7 +199,7 @@ class CodebookModel(QAbstractItemModel):
             return QModelIndex()
         return self.index_of(node.parent)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
+    def rowCount(self, parent: Index = _ROOT) -> int:
         if parent.column() > 0:
             return 0
         if not parent.isValid():
@@ -206,7 +207,7 @@ class CodebookModel(QAbstractItemModel):
         node = self.nodes.get(int(parent.internalId()))
         return len(node.children) if node else 0
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
+    def columnCount(self, parent: Index = _ROOT) -> int:
         return len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:

@@ -1,0 +1,189 @@
+"""What goes into an exported report, gathered once from the project.
+
+The Word and Excel writers only lay this out; everything they show (the
+numbers, the researchers' summaries and ratings, the quotes and their
+citations, the codebook) is collected here in one read.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from crosscase.analysis import frames
+from crosscase.analysis.columns import ColumnSpec
+from crosscase.analysis.matrix import Layout, Matrix, fetch_segments, validate_cases
+from crosscase.analysis.measures import MEASURES, format_value
+from crosscase.analysis.measures import measure as lookup_measure
+from crosscase.domain.errors import UsageError
+from crosscase.services import codebook, framework
+from crosscase.services.codebook import CodeNode
+from crosscase.services.segments import Segment
+
+CONTENT = ("counts", "summary", "rating", "quotes")
+
+
+@dataclass
+class ReportCell:
+    value: float | None
+    count_text: str  # "14 segments"
+    summary: str = ""
+    rating: str | None = None
+    quotes: list[Segment] = field(default_factory=list)
+    pinned: int = 0  # how many of the quotes were pinned by the researchers
+
+
+@dataclass
+class ReportData:
+    project_name: str
+    matrix: Matrix
+    cells: dict[tuple[int, int | str], ReportCell]
+    nodes: dict[int, CodeNode]
+    scale: list[str]
+    content: tuple[str, ...]
+    quotes_per_cell: int
+    framework: bool  # columns are cases, so summaries and ratings apply
+    exported: date = field(default_factory=date.today)
+
+    def cell(self, code_id: int, key: int | str) -> ReportCell:
+        return self.cells[(code_id, key)]
+
+    def shows(self, what: str) -> bool:
+        if what in ("summary", "rating"):
+            return self.framework and what in self.content
+        return what in self.content
+
+    @property
+    def any_quotes(self) -> bool:
+        return any(c.quotes for c in self.cells.values())
+
+    @property
+    def any_pinned(self) -> bool:
+        return any(c.pinned for c in self.cells.values())
+
+
+def check_content(content: Iterable[str]) -> tuple[str, ...]:
+    out = tuple(str(c).strip().lower() for c in content)
+    bad = [c for c in out if c not in CONTENT]
+    if bad:
+        raise UsageError(f"cell content must be among {', '.join(CONTENT)}, not {', '.join(bad)}")
+    if not out:
+        raise UsageError("choose at least one kind of cell content")
+    return out
+
+
+def gather(
+    project: Any,
+    *,
+    measure: str = "segments",
+    cols: str | ColumnSpec = "cases",
+    content: Iterable[str] = CONTENT,
+    rollup: bool = False,
+    code_ids: list[int] | None = None,
+    case_ids: list[int] | None = None,
+    quotes_per_cell: int = 0,
+) -> ReportData:
+    m = lookup_measure(measure)
+    wanted = check_content(content)
+    if quotes_per_cell < 0:
+        raise UsageError("quotes per cell cannot be negative")
+    with frames.use_session(project) as session:
+        validate_cases(session, case_ids)
+        layout = Layout(
+            session, cols=cols, rollup=rollup, code_ids=code_ids, case_ids=case_ids,
+            with_ids="quotes" in wanted, need_speakers=m.name == "participants",
+        )
+        mx = layout.matrix(m.name)
+        by_case = layout.spec.by == "cases"
+        row_ids = [r.code_id for r in mx.rows]
+        col_keys = [c.key for c in mx.cols]
+        stored = (
+            framework.cells(session, row_ids, [int(k) for k in col_keys]) if by_case else {}
+        )
+        pins = (
+            framework.pinned(session, row_ids, [int(k) for k in col_keys])
+            if by_case and "quotes" in wanted else {}
+        )
+        fill: dict[tuple[int, int | str], list[Segment]] = {}
+        if "quotes" in wanted and quotes_per_cell > 0 and row_ids and col_keys:
+            most_pins = max((len(v) for v in pins.values()), default=0)
+            first = layout.first_codings(quotes_per_cell + most_pins)
+            segs = {s.id: s for s in fetch_segments(session, first["coding_id"].tolist())}
+            for code_id, key, coding_id in first.itertuples(index=False):
+                if coding_id in segs:
+                    fill.setdefault((int(code_id), key), []).append(segs[coding_id])
+        nodes = codebook.tree(session)
+        scale = framework.rating_scale(session)
+        from sqlalchemy import select
+
+        from crosscase.db.models import ProjectInfo
+
+        name = session.scalar(select(ProjectInfo.name).where(ProjectInfo.id == 1)) or ""
+    cells: dict[tuple[int, int | str], ReportCell] = {}
+    values = mx.values
+    for row in mx.rows:
+        for col in mx.cols:
+            v = values.at[row.code_id, col.key]
+            cell = ReportCell(float(v), format_value(m.name, v, unit=True))
+            view = stored.get((row.code_id, int(col.key))) if by_case else None
+            if view is not None:
+                cell.summary = view.summary.strip()
+                cell.rating = view.rating
+            if "quotes" in wanted:
+                pinned = pins.get((row.code_id, int(col.key)), []) if by_case else []
+                quotes = list(pinned)
+                seen = {q.id for q in quotes}
+                for seg in fill.get((row.code_id, col.key), []):
+                    if len(quotes) >= max(quotes_per_cell, len(pinned)):
+                        break
+                    if seg.id not in seen:
+                        quotes.append(seg)
+                        seen.add(seg.id)
+                cell.quotes = quotes
+                cell.pinned = len(pinned)
+            cells[(row.code_id, col.key)] = cell
+    return ReportData(
+        project_name=name,
+        matrix=mx,
+        cells=cells,
+        nodes=nodes,
+        scale=scale,
+        content=wanted,
+        quotes_per_cell=quotes_per_cell,
+        framework=by_case,
+    )
+
+
+def measure_names() -> list[str]:
+    return list(MEASURES)
+
+
+def write_private(out: Path, write: Callable[[Path], None]) -> Path:
+    """Write through a temporary file beside ``out``, readable by the owner only,
+    then move it into place: a failed export never leaves half a file."""
+    out = Path(out)
+    if out.is_dir():
+        raise UsageError(f"{out}: is a folder; give a file name")
+    if not out.parent.exists():
+        raise UsageError(f"{out.parent}: no such folder")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        os.chmod(tmp, 0o600)
+        write(tmp)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    try:
+        os.chmod(out, 0o600)
+    except OSError:
+        pass
+    return out

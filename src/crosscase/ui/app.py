@@ -1,0 +1,106 @@
+"""Starting the workbench: ``crosscase``, ``crosscase gui [PROJECT] [--screenshot PNG]``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication
+
+from crosscase.ui import messages, theme
+from crosscase.ui.settings import APPLICATION, ORGANISATION, Settings
+
+SCREENSHOT_SIZE = (1400, 900)
+
+
+def application() -> QApplication:
+    """The running QApplication, created (and named) if there is none."""
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    app = QApplication.instance()
+    if app is None:
+        QApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationDisplayName(APPLICATION)
+    return app
+
+
+def run(project_path: str | None, screenshot: str | None = None) -> int:
+    """Open the workbench (on ``project_path`` if given); returns the exit code.
+
+    With ``screenshot``, render the main window on the project with a coded
+    document open, save it as PNG and return without entering the event loop.
+    """
+    app = application()
+    if screenshot:
+        return _screenshot(app, project_path, Path(screenshot))
+    from crosscase.ui.main_window import MainWindow
+
+    settings = Settings()
+    theme.apply_theme(app, settings.theme())
+    theme.apply_zoom(app, settings.zoom())
+    window = MainWindow(settings)
+    window.restore_layout()
+    window.show()
+    if project_path:
+        window.open_project(Path(project_path))
+    return app.exec()
+
+
+def prepare_screenshot(window: object, select_code: bool = True) -> None:
+    """Open the first coded document and choose a code used in it (for pictures)."""
+    from crosscase.services import ui_support
+    from crosscase.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    if window.context is None:
+        return
+    with window.context.project.session() as s:
+        doc = ui_support.first_coded_document(s)
+        rows = ui_support.document_codings(s, doc) if doc is not None else []
+    if doc is None:
+        return
+    view = window.open_document(doc)
+    if view is None:
+        return
+    window.cases_panel.select_document(doc)
+    if select_code and rows:
+        # the code with most codings in this document
+        counts: dict[int, int] = {}
+        for r in rows:
+            counts[r.code_id] = counts.get(r.code_id, 0) + 1
+        code = max(counts, key=lambda c: (counts[c], -c))
+        window.codebook_panel.select_code(code)
+        first = next(r for r in rows if r.code_id == code)
+        view.select_span(first.start, first.start)
+        view.editor.centerCursor()
+        view.refresh_highlights(force=True)
+
+
+def _screenshot(app: QApplication, project_path: str | None, out: Path) -> int:
+    from crosscase.ui.main_window import MainWindow
+
+    messages.interactive = False
+    settings = Settings(ephemeral=True)
+    theme.apply_theme(app, "light")
+    window = MainWindow(settings)
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    app.processEvents()
+    if project_path and not window.open_project(Path(project_path), remember=False):
+        window.close()
+        return 3
+    prepare_screenshot(window)
+    for _ in range(3):
+        app.processEvents()
+    ok = window.grab().save(str(out), "PNG")
+    window.close()
+    app.processEvents()
+    if not ok:
+        print(f"{out}: cannot write the picture", file=sys.stderr)
+        return 1
+    return 0

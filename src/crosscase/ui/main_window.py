@@ -1,0 +1,613 @@
+"""The main window: docks for cases and the codebook, tabs for documents and analyses.
+
+The window wires the parts together and owns the project's lifecycle; the
+parts (panels, views, the coding controller) do the work.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoGroup,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
+
+from crosscase.db.project import SUFFIX, Project, open_project
+from crosscase.domain.errors import ProjectLocked, SchemaTooNew
+from crosscase.services import ui_support
+from crosscase.ui import messages, theme
+from crosscase.ui.coding import CodingController
+from crosscase.ui.context import ProjectContext
+from crosscase.ui.settings import Settings
+from crosscase.ui.views.cases_panel import CasesPanel
+from crosscase.ui.views.code_details import CodeDetails
+from crosscase.ui.views.codebook_panel import CodebookPanel
+from crosscase.ui.views.document_view import DocumentView
+from crosscase.ui.views.welcome import WelcomePage
+
+PROJECT_FILTER = f"Crosscase projects (*{SUFFIX});;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    project_opened = Signal()
+    project_closed = Signal()
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.context: ProjectContext | None = None
+        self.undo_group = QUndoGroup(self)
+        self.documents: dict[int, DocumentView] = {}
+        self.segments_view: QWidget | None = None
+        self.search_view: QWidget | None = None
+        self.matrix_view: QWidget | None = None
+        self.import_dialog: QWidget | None = None
+        self.emphasised: int | None = None
+        self.setWindowTitle("Crosscase")
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(True)
+        self.resize(1400, 900)
+
+        # centre: a welcome page until a project is open, then tabs
+        self.welcome = WelcomePage(self.settings)
+        self.welcome.new_requested.connect(self.new_project_dialog)
+        self.welcome.open_requested.connect(self.open_project_dialog)
+        self.welcome.recent_requested.connect(lambda p: self.open_project(Path(p)))
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.empty_tab = QLabel(
+            "Open a document from the Cases panel (double-click or Enter).\n\n"
+            "Select text, then press Ctrl+K to code it, or drag it onto a code."
+        )
+        self.empty_tab.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_tab.setEnabled(False)
+        self.centre = QStackedWidget()
+        self.centre.addWidget(self.welcome)
+        self.centre.addWidget(self.tabs)
+        self.centre.addWidget(self.empty_tab)
+        self.setCentralWidget(self.centre)
+
+        # docks
+        self.cases_panel = CasesPanel()
+        self.cases_panel.document_activated.connect(self.open_document)
+        self.cases_panel.import_requested.connect(lambda case: self.import_documents(case=case))
+        self.cases_panel.memo_requested.connect(self.edit_memo)
+        self.codebook_panel = CodebookPanel()
+        self.codebook_panel.code_selected.connect(self._code_selected)
+        self.codebook_panel.segments_requested.connect(self.show_segments)
+        self.codebook_panel.memo_requested.connect(self.edit_memo)
+        self.codebook_panel.model.coded_by_drop.connect(self._coded_by_drop)
+        self.details = CodeDetails()
+        self.details.memo_requested.connect(self.edit_memo)
+        self.details.segments_requested.connect(self.show_segments)
+        self.cases_dock = self._dock("Cases and documents", "cases", self.cases_panel,
+                                     Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.codebook_dock = self._dock("Codebook", "codebook", self.codebook_panel,
+                                        Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.details_dock = self._dock("Code definition", "details", self.details,
+                                       Qt.DockWidgetArea.RightDockWidgetArea)
+        self.splitDockWidget(self.cases_dock, self.codebook_dock, Qt.Orientation.Vertical)
+        self.resizeDocks([self.cases_dock, self.details_dock], [330, 300],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.cases_dock, self.codebook_dock], [330, 520],
+                         Qt.Orientation.Vertical)
+
+        self.coding = CodingController(self, lambda: self.context, self.current_document,
+                                       self.edit_memo)
+        self._build_menus()
+        self._build_status()
+        self._set_project_ui(False)
+
+    # -- construction ---------------------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{name}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, menu: QMenu, text: str, slot: object, shortcut: str | list[str] = "",
+                tip: str = "") -> QAction:
+        a = menu.addAction(text)
+        keys = [shortcut] if isinstance(shortcut, str) else shortcut
+        if any(keys):
+            a.setShortcuts([QKeySequence(k) for k in keys if k])
+        if tip:
+            a.setStatusTip(tip)
+        a.triggered.connect(slot)  # type: ignore[arg-type]
+        return a
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        f = bar.addMenu("&File")
+        self._action(f, "&New project…", self.new_project_dialog, "Ctrl+N", "Start a project with the default codebook")
+        self._action(f, "&Open project…", self.open_project_dialog, "Ctrl+O")
+        self.recent_menu = f.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        f.addSeparator()
+        self.import_action = self._action(f, "&Import documents…", lambda: self.import_documents(),
+                                          "Ctrl+Shift+I", "Import files or folders into a case")
+        f.addSeparator()
+        self.close_action = self._action(f, "&Close project", self.close_project, "Ctrl+Shift+W")
+        self._action(f, "&Quit", self.close, "Ctrl+Q")
+
+        e = bar.addMenu("&Edit")
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        redo = self.undo_group.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.undo_action, self.redo_action = undo, redo
+        e.addAction(undo)
+        e.addAction(redo)
+        e.addSeparator()
+        self.find_action = self._action(e, "&Search project…", self.show_search, "Ctrl+Shift+F",
+                                        "Search all documents; autocode the hits")
+        self._action(e, "Filter &codes", self._focus_code_filter, "Ctrl+Shift+K")
+
+        c = bar.addMenu("&Code")
+        self.code_menu = c
+        c.aboutToShow.connect(lambda: (c.clear(), self.coding.fill_code_menu(c),
+                                       c.addSeparator(),
+                                       c.addAction(self.codebook_panel.actions_["new"])))
+        self.coding.fill_code_menu(c)
+
+        cases = bar.addMenu("C&ases")
+        cases.addAction(self.cases_panel.new_case_action)
+        self._action(cases, "Document memo…", self._document_memo, "Ctrl+Shift+M")
+        self._action(cases, "Project memo…",
+                     lambda: self.edit_memo("project", 1) if self.context else None)
+
+        v = bar.addMenu("&View")
+        self.segments_action = self._action(v, "Coded &segments", self._segments_for_current,
+                                            "Ctrl+R", "Everything coded with the selected code")
+        self.matrix_action = self._action(v, "Cross-case &matrix", self.show_matrix,
+                                          "Ctrl+Shift+X", "Codes by cases, side by side")
+        v.addSeparator()
+        self._action(v, "Zoom &in", lambda: self.zoom(1), ["Ctrl+=", "Ctrl++"])
+        self._action(v, "Zoom &out", lambda: self.zoom(-1), "Ctrl+-")
+        self._action(v, "&Actual size", lambda: self.zoom(None), "Ctrl+0")
+        v.addSeparator()
+        themes = v.addMenu("&Theme")
+        group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for key, label in (("light", "Light"), ("dark", "Dark"), ("system", "Follow the system")):
+            a = themes.addAction(label)
+            a.setCheckable(True)
+            a.setChecked(self.settings.theme() == key)
+            a.triggered.connect(lambda _c=False, k=key: self.set_theme(k))
+            group.addAction(a)
+            self.theme_actions[key] = a
+        v.addSeparator()
+        panels = v.addMenu("&Panels")
+        for dock, key in ((self.cases_dock, "Alt+1"), (self.codebook_dock, "Alt+2"),
+                          (self.details_dock, "Alt+3")):
+            a = dock.toggleViewAction()
+            a.setShortcut(QKeySequence(key))
+            panels.addAction(a)
+        self._action(v, "Focus the &text", self._focus_text, "Alt+0")
+        self._action(v, "Focus &cases", lambda: self._focus_dock(self.cases_dock,
+                                                                 self.cases_panel.tree), "Alt+4")
+        self._action(v, "Focus c&odebook", lambda: self._focus_dock(self.codebook_dock,
+                                                                    self.codebook_panel.tree),
+                     "Alt+5")
+
+        h = bar.addMenu("&Help")
+        self._action(h, "&Keyboard shortcuts", self.show_shortcuts, "F1")
+        self._action(h, "&About Crosscase", self.show_about)
+
+        self.project_actions = [self.import_action, self.close_action, self.find_action,
+                                self.segments_action, self.matrix_action]
+
+    def _build_status(self) -> None:
+        self.saved_label = QLabel()
+        self.saved_label.setToolTip("Every change is written to the project file as you make it.")
+        self.coder_label = QLabel()
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self.statusBar().addPermanentWidget(self.coder_label)
+
+    # -- projects -------------------------------------------------------------------------------------
+    def _set_project_ui(self, has_project: bool) -> None:
+        for a in self.project_actions:
+            a.setEnabled(has_project)
+        for dock in (self.cases_dock, self.codebook_dock, self.details_dock):
+            dock.setVisible(has_project)
+        if not has_project:
+            self.centre.setCurrentWidget(self.welcome)
+            self.welcome.refresh()
+            self.setWindowTitle("Crosscase")
+            self.saved_label.setText("")
+            self.coder_label.setText("")
+        else:
+            self._show_tabs_or_hint()
+
+    def _show_tabs_or_hint(self) -> None:
+        self.centre.setCurrentWidget(self.tabs if self.tabs.count() else self.empty_tab)
+
+    def open_project(self, path: Path, remember: bool = True) -> bool:
+        path = Path(path)
+        try:
+            project = open_project(path)
+        except ProjectLocked as exc:
+            messages.error(self, "Project is open elsewhere",
+                           f"{exc.message}\n\nClose it there first, then open it here.")
+            return False
+        except SchemaTooNew as exc:
+            messages.error(self, "Project from a newer Crosscase",
+                           f"{exc.message}\n\nNothing was changed in the file.")
+            return False
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one clear message
+            messages.error(self, "Cannot open project", messages.describe(exc))
+            return False
+        self.set_project(project, remember=remember)
+        if project.backup_path is not None:
+            messages.status(self, f"Upgraded the project; the old file is kept as "
+                                  f"{project.backup_path.name}", 15000)
+        return True
+
+    def set_project(self, project: Project, remember: bool = True, restore: bool = True) -> None:
+        self.close_project()
+        self.context = ProjectContext(project, self.settings, self)
+        self.undo_group.addStack(self.context.undo_stack)
+        self.undo_group.setActiveStack(self.context.undo_stack)
+        self.context.command_failed.connect(
+            lambda title, text: messages.error(self, title, text))
+        self.context.changed.connect(self._project_changed)
+        self.context.recent_codes_changed.connect(self.coding.update_recent)
+        self.context.codes_changed.connect(self.coding.update_recent)
+        self.cases_panel.set_context(self.context)
+        self.codebook_panel.set_context(self.context)
+        self.details.set_context(self.context)
+        with project.session() as s:
+            name = ui_support.project_name(s) or project.path.stem
+        self.setWindowTitle(f"{name} — Crosscase")
+        self.saved_label.setText("✓ All changes saved")
+        self.coder_label.setText(f"Coder: {project.coder_name}")
+        if remember:
+            self.settings.add_recent_project(project.path)
+        self._set_project_ui(True)
+        self.coding.update_recent()
+        if restore:
+            last = self.settings.last_document(project.path)
+            with project.session() as s:
+                if last is not None and ui_support.document_exists(s, last):
+                    self.open_document(last)
+        self.project_opened.emit()
+
+    def close_project(self) -> None:
+        if self.context is None:
+            return
+        for view in list(self.documents.values()):
+            self._remove_tab(view)
+        for attr in ("segments_view", "search_view", "matrix_view"):
+            w = getattr(self, attr)
+            if w is not None:
+                self._remove_tab(w)
+        self.cases_panel.set_context(None)
+        self.codebook_panel.set_context(None)
+        self.details.set_context(None)
+        self.undo_group.removeStack(self.context.undo_stack)
+        context, self.context = self.context, None
+        context.close()
+        context.deleteLater()
+        self._set_project_ui(False)
+        self.project_closed.emit()
+
+    def new_project_dialog(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "New project", "", PROJECT_FILTER)
+        if name:
+            self.new_project(Path(name))
+
+    def new_project(self, path: Path) -> bool:
+        from crosscase.services.projects import new_project
+
+        if path.suffix != SUFFIX:
+            path = path.with_name(path.name + SUFFIX)
+        try:
+            project = new_project(path)
+        except Exception as exc:  # noqa: BLE001
+            messages.error(self, "Cannot create project", messages.describe(exc))
+            return False
+        self.set_project(project)
+        return True
+
+    def open_project_dialog(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open project", "", PROJECT_FILTER)
+        if name:
+            self.open_project(Path(name))
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for p in self.settings.recent_projects():
+            a = self.recent_menu.addAction(Path(p).name)
+            a.setToolTip(p)
+            a.triggered.connect(lambda _c=False, p=p: self.open_project(Path(p)))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+
+    def _project_changed(self, what: str) -> None:
+        self.saved_label.setText(f"✓ Saved {datetime.now():%H:%M}")
+
+    # -- documents ----------------------------------------------------------------------------------
+    def current_document(self) -> DocumentView | None:
+        w = self.tabs.currentWidget()
+        return w if isinstance(w, DocumentView) else None
+
+    def open_document(self, document_id: int) -> DocumentView | None:
+        if self.context is None:
+            return None
+        view = self.documents.get(document_id)
+        if view is None:
+            view = DocumentView(self.context)
+            try:
+                view.load(document_id)
+            except Exception as exc:  # noqa: BLE001
+                view.deleteLater()
+                messages.error(self, "Cannot open document", messages.describe(exc))
+                return None
+            view.set_emphasised(self.emphasised)
+            view.context_menu_requested.connect(
+                lambda pos, u16, v=view: self.coding.context_menu(v, pos, u16))
+            view.delete_pressed.connect(self.coding.remove_selected)
+            view.code_dropped.connect(self.coding.apply_code)
+            view.closed.connect(lambda v=view: self._remove_tab(v))
+            view.memo_requested.connect(lambda v=view: self.edit_memo("document", v.document_id))
+            self.documents[document_id] = view
+            assert view.info is not None
+            i = self.tabs.addTab(view, view.info.name)
+            self.tabs.setTabToolTip(i, f"{view.info.case} / {view.info.name}")
+        self.tabs.setCurrentWidget(view)
+        self._show_tabs_or_hint()
+        self.cases_panel.model.set_open_document(document_id)
+        self.settings.set_last_document(self.context.project.path, document_id)
+        return view
+
+    def jump_to(self, document_id: int, start: int, end: int) -> DocumentView | None:
+        view = self.open_document(document_id)
+        if view is not None:
+            view.select_span(start, end)
+            view.editor.setFocus()
+        return view
+
+    def _remove_tab(self, widget: QWidget) -> None:
+        i = self.tabs.indexOf(widget)
+        if i >= 0:
+            self.tabs.removeTab(i)
+        if isinstance(widget, DocumentView) and widget.document_id in self.documents:
+            del self.documents[widget.document_id]
+        for attr in ("segments_view", "search_view", "matrix_view"):
+            if getattr(self, attr) is widget:
+                setattr(self, attr, None)
+        widget.deleteLater()
+        if self.context is not None:
+            self._show_tabs_or_hint()
+
+    def close_tab(self, index: int) -> None:
+        w = self.tabs.widget(index)
+        if w is not None:
+            self._remove_tab(w)
+
+    def _tab_changed(self, _index: int) -> None:
+        view = self.current_document()
+        if view is not None and self.context is not None:
+            self.cases_panel.model.set_open_document(view.document_id)
+            self.settings.set_last_document(self.context.project.path, view.document_id)
+
+    # -- codes ---------------------------------------------------------------------------------------
+    def _code_selected(self, code_id: int) -> None:
+        self.emphasised = code_id if code_id >= 0 else None
+        for view in self.documents.values():
+            view.set_emphasised(self.emphasised)
+        self.details.show_code(self.emphasised)
+
+    def _coded_by_drop(self, code_id: int) -> None:
+        node = self.context.nodes.get(code_id) if self.context else None
+        if node is not None:
+            messages.status(self, f"Coded to {node.path}")
+
+    def _segments_for_current(self) -> None:
+        cid = self.codebook_panel.current_code()
+        if cid is None:
+            messages.status(self, "Select a code in the codebook first.")
+            return
+        self.show_segments(cid)
+
+    def show_segments(self, code_id: int) -> QWidget | None:
+        if self.context is None or code_id < 0:
+            return None
+        from crosscase.ui.views.segments_view import SegmentsView
+
+        if self.segments_view is None:
+            view = SegmentsView(self.context)
+            view.jump_requested.connect(self.jump_to)
+            view.memo_requested.connect(self.edit_memo)
+            self.segments_view = view
+            self.tabs.addTab(view, "Coded segments")
+        assert isinstance(self.segments_view, SegmentsView)
+        self.segments_view.show_code(code_id)
+        self.tabs.setCurrentWidget(self.segments_view)
+        self._show_tabs_or_hint()
+        return self.segments_view
+
+    def show_search(self) -> QWidget | None:
+        if self.context is None:
+            return None
+        from crosscase.ui.views.search_view import SearchView
+
+        if self.search_view is None:
+            view = SearchView(self.context)
+            view.jump_requested.connect(self.jump_to)
+            view.choose_code_requested.connect(lambda v=view: self._choose_autocode(v))
+            self.search_view = view
+            self.tabs.addTab(view, "Search")
+        self.tabs.setCurrentWidget(self.search_view)
+        self._show_tabs_or_hint()
+        assert isinstance(self.search_view, SearchView)
+        self.search_view.pattern.setFocus()
+        self.search_view.pattern.selectAll()
+        return self.search_view
+
+    def _choose_autocode(self, view: QWidget) -> None:
+        from crosscase.ui.dialogs.quick_code import choose_code
+        from crosscase.ui.views.search_view import SearchView
+
+        assert isinstance(view, SearchView) and self.context is not None
+        n = len(view.model.chosen())
+        self._chooser = choose_code(
+            self, self.context.nodes, view.autocode, title="Autocode hits",
+            prompt=f"Code the {n} checked hit{'s' * (n != 1)} to which code?",
+            recent=self.context.recent_codes,
+        )
+
+    def show_matrix(self) -> QWidget | None:
+        if self.context is None:
+            return None
+        if self.matrix_view is None:
+            try:
+                from crosscase.ui.views.matrix_view import MatrixView
+            except ImportError:
+                messages.info(self, "Matrix", "The cross-case matrix is not available in this "
+                                              "version of Crosscase.")
+                return None
+            try:
+                view = MatrixView(self.context.project, self.context.undo_stack, self)
+            except Exception as exc:  # noqa: BLE001
+                messages.error(self, "Matrix", messages.describe(exc))
+                return None
+            view.jump_requested.connect(self.jump_to)
+            self.matrix_view = view
+            self.tabs.addTab(view, "Matrix")
+        self.tabs.setCurrentWidget(self.matrix_view)
+        self._show_tabs_or_hint()
+        return self.matrix_view
+
+    # -- memos and import ------------------------------------------------------------------------
+    def edit_memo(self, kind: str, target_id: int | None) -> QWidget | None:
+        if self.context is None or target_id is None:
+            return None
+        from crosscase.ui.memos import open_memo
+
+        return open_memo(self, self.context, kind, target_id)
+
+    def _document_memo(self) -> None:
+        view = self.current_document()
+        if view is not None and view.document_id is not None:
+            self.edit_memo("document", view.document_id)
+
+    def import_documents(self, paths: list[Path] | None = None, case: str | None = None) -> QWidget | None:
+        if self.context is None:
+            return None
+        from crosscase.ui.dialogs.import_dialog import ImportDialog
+
+        dlg = ImportDialog(self.context, paths or [], case or self.cases_panel.current_case_name()
+                           or None, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.import_dialog = dlg
+        dlg.destroyed.connect(lambda: setattr(self, "import_dialog", None))
+        dlg.open()
+        return dlg
+
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:
+        if self.context is not None and e.mimeData().hasUrls():
+            e.acceptProposedAction()
+
+    def dropEvent(self, e: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in e.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            e.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.import_documents(paths))
+
+    # -- appearance ----------------------------------------------------------------------------------
+    def zoom(self, step: int | None) -> None:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        steps = 0 if step is None else self.settings.zoom() + step
+        steps = max(-4, min(12, steps))
+        self.settings.set_zoom(steps)
+        theme.apply_zoom(app, steps)
+        for view in self.documents.values():
+            view.apply_font()
+
+    def set_theme(self, key: str) -> None:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.settings.set_theme(key)
+        theme.apply_theme(app, key)
+        from crosscase.ui import icons
+
+        icons.clear_cache()
+        for view in self.documents.values():
+            view.refresh_highlights(force=True)
+            view.margin.update()
+        if self.segments_view is not None:
+            self.segments_view.refresh()  # type: ignore[attr-defined]
+
+    def _focus_text(self) -> None:
+        view = self.current_document()
+        if view is not None:
+            view.editor.setFocus()
+
+    def _focus_dock(self, dock: QDockWidget, widget: QWidget) -> None:
+        dock.show()
+        dock.raise_()
+        widget.setFocus()
+
+    def _focus_code_filter(self) -> None:
+        self.codebook_dock.show()
+        self.codebook_panel.filter.setFocus()
+        self.codebook_panel.filter.selectAll()
+
+    def show_shortcuts(self) -> None:
+        from crosscase.ui.views.welcome import SHORTCUTS_HTML
+
+        messages.info(self, "Keyboard shortcuts", SHORTCUTS_HTML)
+
+    def show_about(self) -> None:
+        from crosscase import __version__
+
+        messages.info(self, "About Crosscase",
+                      f"Crosscase {__version__}\n\nA workbench for comparative qualitative case "
+                      "studies. Your project stays on this computer: Crosscase never opens a "
+                      "network connection.")
+
+    # -- life ------------------------------------------------------------------------------------------
+    def restore_layout(self) -> None:
+        geo, state = self.settings.window_state()
+        if geo is not None:
+            self.restoreGeometry(geo)
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, e: QCloseEvent) -> None:
+        self.settings.set_window_state(self.saveGeometry(), self.saveState())
+        self.close_project()
+        self.settings.sync()
+        super().closeEvent(e)
+
+    def sizeHint(self) -> QSize:
+        return QSize(1400, 900)

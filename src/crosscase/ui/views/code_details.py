@@ -1,0 +1,218 @@
+"""The selected code's definition, inclusion and exclusion criteria, example and memo.
+
+Each field is committed (as one undoable ``EditCode``) when the researcher
+leaves it; there is nothing to save.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crosscase.commands.codebook import EditCode
+from crosscase.ui import messages
+from crosscase.ui.context import ProjectContext
+
+FIELDS = (
+    ("definition", "Definition", "What this code means, in a sentence or two"),
+    ("inclusion", "Include", "When to use it"),
+    ("exclusion", "Exclude", "When not to use it (and what to use instead)"),
+    ("example", "Example", "A typical passage"),
+)
+
+
+class _Field(QPlainTextEdit):
+    def __init__(self, placeholder: str) -> None:
+        super().__init__()
+        self.setPlaceholderText(placeholder)
+        self.setTabChangesFocus(True)
+        self.setMinimumHeight(54)
+        self.setMaximumHeight(140)
+
+
+class CodeDetails(QWidget):
+    memo_requested = Signal(str, int)
+    segments_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context: ProjectContext | None = None
+        self.code_id: int | None = None
+
+        self.swatch = QToolButton()
+        self.swatch.setToolTip("Change the colour")
+        self.swatch.setFixedSize(22, 22)
+        self.swatch.clicked.connect(self._recolour)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("Code name")
+        f = QFont(self.name.font())
+        f.setBold(True)
+        self.name.setFont(f)
+        self.name.editingFinished.connect(self._save_name)
+        self.path = QLabel()
+        self.path.setEnabled(False)
+        self.path.setWordWrap(True)
+        self.count = QLabel()
+        self.count.setEnabled(False)
+
+        self.fields: dict[str, _Field] = {}
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for key, label, hint in FIELDS:
+            w = _Field(hint)
+            w.installEventFilter(self)
+            self.fields[key] = w
+            form.addRow(label, w)
+
+        self.memo_preview = QLabel()
+        self.memo_preview.setWordWrap(True)
+        self.memo_preview.setTextFormat(Qt.TextFormat.PlainText)
+        memo_button = QPushButton("Code memo…")
+        memo_button.clicked.connect(self._memo)
+        segments_button = QPushButton("Coded segments")
+        segments_button.clicked.connect(self._segments)
+
+        top = QHBoxLayout()
+        top.addWidget(self.swatch)
+        top.addWidget(self.name, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(segments_button)
+        buttons.addWidget(memo_button)
+        buttons.addStretch(1)
+
+        inner = QWidget()
+        lay = QVBoxLayout(inner)
+        lay.setContentsMargins(8, 8, 8, 8)
+        lay.addLayout(top)
+        lay.addWidget(self.path)
+        lay.addWidget(self.count)
+        lay.addLayout(form)
+        lay.addWidget(self.memo_preview)
+        lay.addLayout(buttons)
+        lay.addStretch(1)
+        self.empty = QLabel("Select a code in the codebook to see and edit its definition.")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setEnabled(False)
+        lay.addWidget(self.empty)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self._editors = [self.swatch, self.name, *self.fields.values(), memo_button,
+                         segments_button]
+        self.show_code(None)
+
+    def set_context(self, context: ProjectContext | None) -> None:
+        if self.context is not None:
+            self.context.codes_changed.disconnect(self.refresh)
+            self.context.codings_changed.disconnect(self.refresh)
+        self.context = context
+        if context is not None:
+            context.codes_changed.connect(self.refresh)
+            context.codings_changed.connect(self.refresh)
+        self.show_code(None)
+
+    def show_code(self, code_id: int | None) -> None:
+        if code_id is not None and code_id < 0:
+            code_id = None
+        self._commit_all()
+        self.code_id = code_id
+        self.refresh(force=True)
+
+    def refresh(self, force: bool = False) -> None:
+        node = None
+        if self.context is not None and self.code_id is not None:
+            node = self.context.nodes.get(self.code_id)
+        for w in self._editors:
+            w.setVisible(node is not None)
+        self.path.setVisible(node is not None)
+        self.count.setVisible(node is not None)
+        self.memo_preview.setVisible(bool(node and node.memo))
+        self.empty.setVisible(node is None)
+        if node is None:
+            self.code_id = None
+            return
+        self.swatch.setStyleSheet(
+            f"QToolButton {{ background: {node.color}; border: 1px solid "
+            f"{QColor(node.color).darker(140).name()}; border-radius: 4px; }}"
+        )
+        if force or not self.name.hasFocus():
+            self.name.setText(node.name)
+        self.path.setText(node.path.replace("/", " › ") if node.parent else "Top-level code")
+        for key, w in self.fields.items():
+            if force or not w.hasFocus():
+                value = getattr(node, key)
+                if w.toPlainText() != value:
+                    w.setPlainText(value)
+        self.memo_preview.setText(f"Memo: {node.memo}" if node.memo else "")
+        assert self.context is not None
+        from crosscase.services import codebook
+
+        with self.context.project.session() as s:
+            n = codebook.counts(s).get(node.id, 0)
+        self.count.setText(f"{n} coding{'s' * (n != 1)}")
+
+    # -- committing edits ----------------------------------------------------------
+    def eventFilter(self, obj: QObject, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.FocusOut:
+            for key, w in self.fields.items():
+                if w is obj:
+                    self._commit(key)
+        return super().eventFilter(obj, e)
+
+    def _commit(self, key: str) -> None:
+        if self.context is None or self.code_id is None:
+            return
+        node = self.context.nodes.get(self.code_id)
+        if node is None:
+            return
+        value = self.fields[key].toPlainText().strip()
+        if value != getattr(node, key):
+            self.context.push(EditCode(self.code_id, **{key: value}))
+
+    def _commit_all(self) -> None:
+        for key in self.fields:
+            self._commit(key)
+
+    def _save_name(self) -> None:
+        if self.context is None or self.code_id is None:
+            return
+        node = self.context.nodes.get(self.code_id)
+        name = self.name.text().strip()
+        if node is not None and name and name != node.name and not self.context.push(
+            EditCode(self.code_id, name=name)
+        ):
+            self.name.setText(node.name)
+
+    def _recolour(self) -> None:
+        if self.context is None or self.code_id is None:
+            return
+        node = self.context.nodes[self.code_id]
+        colour = messages.ask_color(self, node.color, f"Colour of '{node.name}'")
+        if colour and colour != node.color:
+            self.context.push(EditCode(self.code_id, color=colour))
+
+    def _memo(self) -> None:
+        if self.code_id is not None:
+            self.memo_requested.emit("code", self.code_id)
+
+    def _segments(self) -> None:
+        if self.code_id is not None:
+            self.segments_requested.emit(self.code_id)

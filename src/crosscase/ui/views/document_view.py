@@ -1,0 +1,662 @@
+"""Reading and coding one document: highlights in the text, coding stripes beside it.
+
+The text sits in a read-only ``QPlainTextEdit`` (fast for long transcripts).
+Codings are stored in code points; Qt counts UTF-16 units. Every position
+goes through the document's :class:`~crosscase.domain.offsets.OffsetMap`,
+both ways, and nowhere else.
+
+Highlights are ``ExtraSelection`` s for the codings near the visible part
+of the text only, rebuilt on scroll: their cost does not grow with the
+number of codings in the document. Overlapping codings stay visible because
+each tint is translucent (two codes blend darker), the code chosen in the
+codebook is underlined, and every coding has its own stripe in the margin.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QTextEdit,
+    QToolButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crosscase.domain.offsets import OffsetMap
+from crosscase.services import ui_support
+from crosscase.services.codebook import CodeNode
+from crosscase.services.ui_support import DocumentInfo
+from crosscase.ui import theme
+from crosscase.ui.context import ProjectContext
+from crosscase.ui.models.codebook_model import CODE_MIME, read_codes, span_mime
+
+MAX_LANES = 10
+#: codings longer than this (UTF-16 units) are always checked for visibility
+LONG_SPAN = 4000
+#: characters above and below the visible text that get highlights too
+HIGHLIGHT_SLACK = 6000
+
+HIGHLIGHT_ALL, HIGHLIGHT_SELECTED, HIGHLIGHT_NONE = "all", "selected", "none"
+
+
+@dataclass
+class Span:
+    """A coding as the viewer shows it: code points and the UTF-16 positions."""
+
+    id: int
+    code_id: int
+    start: int
+    end: int
+    u16s: int
+    u16e: int
+    memo: str
+    lane: int = 0
+
+
+def assign_lanes(spans: list[Span]) -> int:
+    """Give overlapping codings different stripe lanes; returns the number of lanes."""
+    ends: list[int] = []
+    for sp in sorted(spans, key=lambda s: (s.u16s, -s.u16e, s.id)):
+        for lane, end in enumerate(ends):
+            if end <= sp.u16s:
+                ends[lane] = sp.u16e
+                sp.lane = lane
+                break
+        else:
+            if len(ends) < MAX_LANES:
+                sp.lane = len(ends)
+                ends.append(sp.u16e)
+            else:  # crowded: share the lane that frees soonest
+                lane = min(range(len(ends)), key=ends.__getitem__)
+                sp.lane = lane
+                ends[lane] = max(ends[lane], sp.u16e)
+    return len(ends)
+
+
+class CodedTextEdit(QPlainTextEdit):
+    """The text: read-only, selectable by mouse and keyboard, a drag source and target."""
+
+    def __init__(self, view: DocumentView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setAcceptDrops(True)
+        self.setMouseTracking(True)
+        self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.setCenterOnScroll(False)
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        span = self.view.selection_span()
+        mime = super().createMimeDataFromSelection()
+        if span is None or self.view.document_id is None:
+            return mime
+        return span_mime(self.view.document_id, span[0], span[1], mime.text())
+
+    # drops of codes onto the text code the current selection
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:
+        if e.mimeData().hasFormat(CODE_MIME):
+            e.acceptProposedAction()
+        else:
+            super().dragEnterEvent(e)
+
+    def dragMoveEvent(self, e: QDragMoveEvent) -> None:
+        if e.mimeData().hasFormat(CODE_MIME):
+            e.acceptProposedAction()
+        else:
+            super().dragMoveEvent(e)
+
+    def dropEvent(self, e: QDropEvent) -> None:
+        codes = read_codes(e.mimeData())
+        if codes:
+            e.setDropAction(Qt.DropAction.CopyAction)
+            e.accept()
+            for cid in codes:
+                self.view.code_dropped.emit(cid)
+        else:
+            super().dropEvent(e)
+
+    def contextMenuEvent(self, e: QContextMenuEvent) -> None:
+        pos = self.cursorForPosition(e.pos()).position()
+        self.view.context_menu_requested.emit(e.globalPos(), pos)
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        if (
+            e.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+            and not e.modifiers()
+            and self.view.selected_coding is not None
+        ):
+            self.view.delete_pressed.emit()
+            return
+        if e.key() == Qt.Key.Key_Escape and self.view.selected_coding is not None:
+            self.view.select_coding(None)
+            return
+        super().keyPressEvent(e)
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ToolTip:
+            pos = e.pos()  # type: ignore[attr-defined]
+            tip = self.view.tooltip_at(self.cursorForPosition(pos).position())
+            if tip:
+                QToolTip.showText(e.globalPos(), tip, self)  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(e)
+
+    def resizeEvent(self, e: QResizeEvent) -> None:
+        super().resizeEvent(e)
+        self.view.place_margin()
+
+
+class StripeMargin(QWidget):
+    """Coding stripes: one labelled bar per coding, beside the lines it covers."""
+
+    LANE = 19
+    BAR = 5
+    PAD = 6
+
+    def __init__(self, view: DocumentView, editor: CodedTextEdit) -> None:
+        super().__init__(editor)
+        self.view = view
+        self.editor = editor
+        self.setMouseTracking(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._hits: list[tuple[QRect, Span]] = []
+        f = QFont(self.font())
+        f.setPointSizeF(max(7.0, f.pointSizeF() - 1.5))
+        self.label_font = f
+
+    def lanes_width(self, lanes: int) -> int:
+        return self.PAD * 2 + max(1, lanes) * self.LANE
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.lanes_width(self.view.lanes), 100)
+
+    def paintEvent(self, e: QPaintEvent) -> None:
+        p = QPainter(self)
+        pal = self.palette()
+        bg = pal.color(pal.ColorRole.Window)
+        p.fillRect(self.rect(), bg)
+        p.setPen(QPen(pal.color(pal.ColorRole.Mid), 1))
+        p.drawLine(0, 0, 0, self.height())
+        self._hits = []
+        view = self.view
+        if view.document_id is None:
+            p.end()
+            return
+        nodes = view.nodes
+        h = self.height()
+        fm = QFontMetrics(self.label_font)
+        p.setFont(self.label_font)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for sp, (y1, y2) in view.visible_stripes():
+            node = nodes.get(sp.code_id)
+            colour = QColor(node.color if node else "#888888")
+            x = self.PAD + sp.lane * self.LANE
+            top, bottom = max(y1, -4), min(y2, h + 4)
+            chosen = sp.id == view.selected_coding
+            faded = view.emphasised is not None and sp.code_id != view.emphasised and not chosen
+            bar = QRectF(x, top + 1, self.BAR, max(3.0, bottom - top - 2))
+            c = QColor(colour)
+            if faded:
+                c.setAlpha(110)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(c)
+            p.drawRoundedRect(bar, 2, 2)
+            if chosen:
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.setPen(QPen(pal.color(pal.ColorRole.Text), 1.5))
+                p.drawRoundedRect(bar.adjusted(-2, -2, 2, 2), 3, 3)
+            if sp.memo:
+                p.setPen(QPen(pal.color(pal.ColorRole.Base), 1))
+                p.setBrush(pal.color(pal.ColorRole.Text))
+                p.drawEllipse(QRectF(x - 1, top + 1, self.BAR + 2, self.BAR + 2))
+            length = int(bottom - top) - 6
+            if node is not None and length > 28:
+                label = fm.elidedText(node.name, Qt.TextElideMode.ElideRight, length)
+                p.save()
+                p.translate(x + self.BAR + 2 + fm.height(), top + 3)
+                p.rotate(90)
+                text_colour = QColor(colour)
+                if theme.is_dark():
+                    text_colour = text_colour.lighter(135)
+                else:
+                    text_colour = text_colour.darker(135)
+                if faded:
+                    text_colour.setAlpha(130)
+                p.setPen(text_colour)
+                p.drawText(QRect(0, 0, length, fm.height()),
+                           int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), label)
+                p.restore()
+            self._hits.append((QRect(int(x) - 2, int(top), self.LANE, int(bottom - top)), sp))
+        p.end()
+
+    def span_at(self, pos: QPoint) -> Span | None:
+        for rect, sp in reversed(self._hits):
+            if rect.contains(pos):
+                return sp
+        return None
+
+    def mousePressEvent(self, e: QMouseEvent) -> None:
+        sp = self.span_at(e.position().toPoint())
+        if e.button() == Qt.MouseButton.LeftButton:
+            self.view.select_coding(sp.id if sp else None)
+        elif e.button() == Qt.MouseButton.RightButton and sp is not None:
+            self.view.select_coding(sp.id)
+            self.view.context_menu_requested.emit(e.globalPosition().toPoint(), sp.u16s)
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ToolTip:
+            sp = self.span_at(e.pos())  # type: ignore[attr-defined]
+            if sp is not None:
+                QToolTip.showText(e.globalPos(), self.view.coding_tooltip([sp], hint=True), self)  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(e)
+
+
+class DocumentView(QWidget):
+    """One open document with its codings."""
+
+    #: a coding was chosen (id) or unchosen (-1)
+    coding_selected = Signal(int)
+    #: (global position, UTF-16 position in the text)
+    context_menu_requested = Signal(QPoint, int)
+    delete_pressed = Signal()
+    #: a code was dropped on the text: code the selection with it
+    code_dropped = Signal(int)
+    #: the document is gone from the project
+    closed = Signal()
+    memo_requested = Signal()
+
+    def __init__(self, context: ProjectContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.document_id: int | None = None
+        self.info: DocumentInfo | None = None
+        self.offsets = OffsetMap("")
+        self.spans: list[Span] = []
+        self._short: list[Span] = []
+        self._short_starts: list[int] = []
+        self._long: list[Span] = []
+        self.lanes = 1
+        self.selected_coding: int | None = None
+        self.emphasised: int | None = None
+        self.mode = HIGHLIGHT_ALL
+        self._highlighted: tuple[int, int] | None = None
+
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        tf = QFont(self.title.font())
+        tf.setBold(True)
+        tf.setPointSizeF(tf.pointSizeF() + 1)
+        self.title.setFont(tf)
+        self.subtitle = QLabel()
+        self.subtitle.setForegroundRole(self.subtitle.foregroundRole())
+        self.highlight_box = QComboBox()
+        self.highlight_box.addItem("Highlight all codes", HIGHLIGHT_ALL)
+        self.highlight_box.addItem("Highlight selected code", HIGHLIGHT_SELECTED)
+        self.highlight_box.addItem("No highlights", HIGHLIGHT_NONE)
+        self.highlight_box.setToolTip("Which codings are tinted in the text (stripes always show)")
+        self.highlight_box.currentIndexChanged.connect(self._mode_changed)
+        self.memo_button = QToolButton()
+        self.memo_button.setText("Document memo")
+        self.memo_button.setToolTip("Write or read the memo on this document")
+        self.memo_button.clicked.connect(self.memo_requested)
+
+        head = QHBoxLayout()
+        head.setContentsMargins(12, 8, 8, 6)
+        names = QVBoxLayout()
+        names.setSpacing(0)
+        names.addWidget(self.title)
+        names.addWidget(self.subtitle)
+        head.addLayout(names, 1)
+        head.addWidget(self.highlight_box)
+        head.addWidget(self.memo_button)
+
+        self.editor = CodedTextEdit(self)
+        self.margin = StripeMargin(self, self.editor)
+        self.editor.document().setDocumentMargin(14)
+        self.editor.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.editor.updateRequest.connect(self._update_request)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addLayout(head)
+        lay.addWidget(self.editor, 1)
+
+        context.codings_changed.connect(self.reload_codings)
+        context.codes_changed.connect(self._codes_changed)
+        context.documents_changed.connect(self._documents_changed)
+        context.memos_changed.connect(self._memos_changed)
+        self.apply_font()
+
+    # -- loading -------------------------------------------------------------------
+    @property
+    def nodes(self) -> dict[int, CodeNode]:
+        return self.context.nodes
+
+    def load(self, document_id: int) -> None:
+        with self.context.project.session() as s:
+            info = ui_support.document_info(s, document_id)
+            rows = ui_support.document_codings(s, document_id)
+        self.document_id = document_id
+        self.info = info
+        self.offsets = OffsetMap(info.text)
+        self.selected_coding = None
+        self._highlighted = None
+        self.editor.setPlainText(info.text)
+        self._set_codings(rows)
+        self._update_header()
+        self.editor.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def reload_codings(self) -> None:
+        if self.document_id is None:
+            return
+        with self.context.project.session() as s:
+            if not ui_support.document_exists(s, self.document_id):
+                self.closed.emit()
+                return
+            rows = ui_support.document_codings(s, self.document_id)
+        self._set_codings(rows)
+        self._update_header()
+
+    def _set_codings(self, rows: list[ui_support.CodingRow]) -> None:
+        to16 = self.offsets.to_utf16
+        spans = [Span(r.id, r.code_id, r.start, r.end, to16(r.start), to16(r.end), r.memo)
+                 for r in rows]
+        self.lanes = assign_lanes(spans)
+        self.spans = spans
+        self._long = [s for s in spans if s.u16e - s.u16s > LONG_SPAN]
+        self._short = sorted((s for s in spans if s.u16e - s.u16s <= LONG_SPAN),
+                             key=lambda s: s.u16s)
+        self._short_starts = [s.u16s for s in self._short]
+        if self.selected_coding is not None and not any(s.id == self.selected_coding for s in spans):
+            self.selected_coding = None
+            self.coding_selected.emit(-1)
+        self.place_margin()
+        self._highlighted = None
+        self.refresh_highlights()
+        self.margin.update()
+
+    def _update_header(self) -> None:
+        if self.info is None:
+            return
+        self.title.setText(self.info.name)
+        n = len(self.spans)
+        memo = " · has a memo" if self.info.memo else ""
+        self.subtitle.setText(
+            f"{self.info.case} · {self.info.words:,} words · {n} coding{'s' * (n != 1)}{memo}"
+        )
+        self.memo_button.setText("Document memo ✎" if self.info.memo else "Document memo")
+
+    def _codes_changed(self) -> None:
+        if self.document_id is not None:
+            self.reload_codings()
+
+    def _documents_changed(self) -> None:
+        if self.document_id is None:
+            return
+        with self.context.project.session() as s:
+            if not ui_support.document_exists(s, self.document_id):
+                self.closed.emit()
+
+    def _memos_changed(self) -> None:
+        if self.document_id is None:
+            return
+        with self.context.project.session() as s:
+            self.info = ui_support.document_info(s, self.document_id)
+        self._update_header()
+
+    def apply_font(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            self.editor.setFont(theme.reading_font(app))
+        f = QFont(self.font())
+        f.setPointSizeF(max(7.0, f.pointSizeF() - 1.5))
+        self.margin.label_font = f
+        self.margin.LANE = max(16, QFontMetrics(f).height() + StripeMargin.BAR + 5)
+        self.place_margin()
+
+    # -- geometry and painting -------------------------------------------------------
+    def place_margin(self) -> None:
+        lanes = self.lanes if self.spans else 1
+        width = self.margin.lanes_width(min(lanes, MAX_LANES))
+        self.editor.setViewportMargins(0, 0, width, 0)
+        vp = self.editor.viewport().geometry()
+        self.margin.setGeometry(QRect(vp.right() + 1, vp.top(), width, vp.height()))
+
+    def _update_request(self, rect: QRect, dy: int) -> None:
+        if dy:
+            self.margin.scroll(0, dy)
+        self.margin.update()
+
+    def _scrolled(self) -> None:
+        self.refresh_highlights()
+
+    def visible_range(self) -> tuple[int, int]:
+        """UTF-16 positions of the first and last character on screen."""
+        ed = self.editor
+        start = ed.cursorForPosition(QPoint(0, 0)).position()
+        vp = ed.viewport()
+        end = ed.cursorForPosition(QPoint(vp.width() - 1, vp.height() - 1)).position()
+        return start, max(start, end)
+
+    def spans_between(self, lo: int, hi: int) -> list[Span]:
+        """Codings that overlap [lo, hi] (UTF-16), in stripe order."""
+        i = bisect_left(self._short_starts, lo - LONG_SPAN)
+        j = bisect_left(self._short_starts, hi + 1)
+        out = [s for s in self._short[i:j] if s.u16e > lo]
+        out.extend(s for s in self._long if s.u16s <= hi and s.u16e > lo)
+        return out
+
+    def _line_top(self, pos: int, bottom: bool) -> float:
+        ed = self.editor
+        block = ed.document().findBlock(pos)
+        geo = ed.blockBoundingGeometry(block).translated(ed.contentOffset())
+        layout = block.layout()
+        line = layout.lineForTextPosition(pos - block.position()) if layout else None
+        if line is None or not line.isValid():
+            return geo.bottom() if bottom else geo.top()
+        y = geo.top() + line.y()
+        return y + line.height() if bottom else y
+
+    def visible_stripes(self) -> list[tuple[Span, tuple[float, float]]]:
+        if not self.spans:
+            return []
+        lo, hi = self.visible_range()
+        h = self.margin.height()
+        out = []
+        for sp in self.spans_between(lo, hi):
+            y1 = -10.0 if sp.u16s < lo else self._line_top(sp.u16s, False)
+            last = max(sp.u16s, sp.u16e - 1)
+            y2 = h + 10.0 if last > hi else self._line_top(last, True)
+            out.append((sp, (y1, y2)))
+        return out
+
+    def refresh_highlights(self, force: bool = False) -> None:
+        """Tint the codings around the visible text (only those: cheap at any size)."""
+        if self.document_id is None:
+            self.editor.setExtraSelections([])
+            return
+        lo, hi = self.visible_range()
+        window = (max(0, lo - HIGHLIGHT_SLACK), hi + HIGHLIGHT_SLACK)
+        if not force and self._highlighted is not None:
+            a, b = self._highlighted
+            if a <= lo and hi <= b:
+                return  # the tints already cover what is on screen
+        self._highlighted = window
+        self.editor.setExtraSelections(self._selections(*window))
+
+    def _selections(self, lo: int, hi: int) -> list[QTextEdit.ExtraSelection]:
+        doc = self.editor.document()
+        nodes = self.nodes
+        dark = theme.is_dark()
+        out: list[QTextEdit.ExtraSelection] = []
+        chosen: list[QTextEdit.ExtraSelection] = []
+        for sp in self.spans_between(lo, hi):
+            emph = self.emphasised is not None and sp.code_id == self.emphasised
+            is_chosen = sp.id == self.selected_coding
+            if self.mode == HIGHLIGHT_NONE and not is_chosen:
+                continue
+            if self.mode == HIGHLIGHT_SELECTED and not (emph or is_chosen):
+                continue
+            node = nodes.get(sp.code_id)
+            colour = QColor(node.color if node else "#888888")
+            fmt = QTextCharFormat()
+            tint = QColor(colour)
+            if is_chosen:
+                tint.setAlpha(150 if dark else 120)
+            elif emph:
+                tint.setAlpha(120 if dark else 95)
+            else:
+                tint.setAlpha(72 if dark else 52)
+            fmt.setBackground(tint)
+            if emph or is_chosen:
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+                fmt.setUnderlineColor(colour.lighter(130) if dark else colour.darker(115))
+            sel = QTextEdit.ExtraSelection()
+            cur = QTextCursor(doc)
+            cur.setPosition(sp.u16s)
+            cur.setPosition(sp.u16e, QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cur  # type: ignore[attr-defined]
+            sel.format = fmt  # type: ignore[attr-defined]
+            (chosen if is_chosen else out).append(sel)
+        return out + chosen  # the chosen coding is painted last, on top
+
+    def _mode_changed(self) -> None:
+        self.mode = self.highlight_box.currentData()
+        self._highlighted = None
+        self.refresh_highlights()
+
+    def set_emphasised(self, code_id: int | None) -> None:
+        if code_id == self.emphasised:
+            return
+        self.emphasised = code_id
+        self._highlighted = None
+        self.refresh_highlights()
+        self.margin.update()
+
+    # -- selection -------------------------------------------------------------------
+    def selection_span(self) -> tuple[int, int] | None:
+        """The selected text as a code-point span, or None when nothing is selected."""
+        cur = self.editor.textCursor()
+        if not cur.hasSelection() or self.document_id is None:
+            return None
+        start, end = self.offsets.span_from_utf16(cur.selectionStart(), cur.selectionEnd())
+        return (start, end) if end > start else None
+
+    def selected_text(self) -> str:
+        span = self.selection_span()
+        if span is None or self.info is None:
+            return ""
+        return self.info.text[span[0]:span[1]]
+
+    def select_span(self, start: int, end: int, centre: bool = True) -> None:
+        """Select code points ``start``..``end`` and scroll them into view."""
+        n = self.offsets.length
+        start, end = max(0, min(start, n)), max(0, min(end, n))
+        a, b = self.offsets.span_to_utf16(start, end)
+        cur = QTextCursor(self.editor.document())
+        cur.setPosition(b)
+        self.editor.setTextCursor(cur)
+        if centre:
+            self.editor.centerCursor()
+        cur.setPosition(a)
+        cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        self.editor.setTextCursor(cur)
+        if centre:
+            self.editor.ensureCursorVisible()
+        self.refresh_highlights()
+
+    def select_coding(self, coding_id: int | None, select_text: bool = True) -> None:
+        self.selected_coding = coding_id
+        sp = self.span(coding_id) if coding_id is not None else None
+        if sp is not None and select_text:
+            self.select_span(sp.start, sp.end, centre=False)
+            self.editor.ensureCursorVisible()
+        self._highlighted = None
+        self.refresh_highlights()
+        self.margin.update()
+        self.coding_selected.emit(coding_id if sp is not None else -1)
+
+    def span(self, coding_id: int | None) -> Span | None:
+        return next((s for s in self.spans if s.id == coding_id), None)
+
+    def spans_at(self, u16: int) -> list[Span]:
+        return [s for s in self.spans_between(u16, u16) if s.u16s <= u16 < s.u16e]
+
+    def step_coding(self, forward: bool) -> None:
+        """Select the next (or previous) coding after the cursor, for keyboard users."""
+        if not self.spans:
+            return
+        order = sorted(self.spans, key=lambda s: (s.u16s, s.lane, s.id))
+        cur = self.span(self.selected_coding)
+        if cur is None:
+            pos = self.editor.textCursor().selectionStart()
+            nxt = next((s for s in order if s.u16s >= pos), order[0]) if forward else next(
+                (s for s in reversed(order) if s.u16s < pos), order[-1])
+        else:
+            i = order.index(cur)
+            nxt = order[(i + (1 if forward else -1)) % len(order)]
+        self.select_coding(nxt.id)
+
+    # -- explanations --------------------------------------------------------------
+    def coding_tooltip(self, spans: list[Span], hint: bool = False) -> str:
+        nodes = self.nodes
+        parts = []
+        for sp in spans:
+            node = nodes.get(sp.code_id)
+            colour = node.color if node else "#888"
+            name = _esc(node.path if node else "?")
+            part = (f"<div><span style='color:{colour}'>■</span> <b>{name}</b>"
+                    f" <span style='color:gray'>({sp.end - sp.start} characters)</span>")
+            if sp.memo:
+                part += f"<br/><i>Memo:</i> {_esc(sp.memo[:400])}"
+            parts.append(part + "</div>")
+        if hint:
+            parts.append("<div style='color:gray'>Click to select · Delete removes · "
+                         "right-click for more</div>")
+        return "".join(parts)
+
+    def tooltip_at(self, u16: int) -> str:
+        spans = self.spans_at(u16)
+        return self.coding_tooltip(spans) if spans else ""
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

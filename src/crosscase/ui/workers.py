@@ -1,0 +1,93 @@
+"""Work off the GUI thread: imports and searches.
+
+Workers hand back plain values (ids, dataclasses of str and int), never ORM
+objects or sessions; each opens its own sessions through the core. Progress
+and cancel go through the Qt-free :class:`~crosscase.domain.progress.Progress`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
+
+from crosscase.db.project import Project
+from crosscase.domain.progress import Progress
+from crosscase.services import documents
+
+
+class ImportWorker(QThread):
+    """Runs ``services.documents.import_files`` and reports each file as it is done."""
+
+    #: (files done, files in all, current file name)
+    progressed = Signal(int, int, str)
+    #: (path, status: imported/skipped/failed, message)
+    file_done = Signal(str, str, str)
+    #: (imported, skipped, failed, cancelled)
+    done = Signal(int, int, int, bool)
+    #: an unexpected error stopped the batch
+    crashed = Signal(str)
+
+    def __init__(self, project: Project, paths: list[Path], case: str,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.paths = list(paths)
+        self.case = case
+        self.progress = Progress(on_change=self._on_progress)
+
+    def _on_progress(self, p: Progress) -> None:
+        self.progressed.emit(p.done, p.total, p.label)
+
+    def cancel(self) -> None:
+        self.progress.cancel()
+
+    def run(self) -> None:
+        try:
+            report = documents.import_files(
+                self.project, self.paths, self.case, progress=self.progress,
+                on_result=lambda r: self.file_done.emit(str(r.path), r.status, r.message),
+            )
+        except Exception as exc:  # noqa: BLE001 - shown to the researcher, never a crash
+            from crosscase.ui.messages import describe
+
+            self.crashed.emit(describe(exc))
+            return
+        self.done.emit(len(report.imported), len(report.skipped), len(report.failed),
+                       report.cancelled)
+
+
+class _Signals(QObject):
+    finished = Signal(object)
+    failed = Signal(str)
+
+
+class Task(QRunnable):
+    """One function run on the shared thread pool; its result comes back by signal."""
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:  # noqa: BLE001
+            from crosscase.ui.messages import describe
+
+            self.signals.failed.emit(describe(exc))
+            return
+        self.signals.finished.emit(result)
+
+
+def run_task(fn: Callable[[], Any], on_done: Callable[[Any], None],
+             on_error: Callable[[str], None]) -> Task:
+    task = Task(fn)
+    task.setAutoDelete(False)
+    task.signals.finished.connect(on_done)
+    task.signals.failed.connect(on_error)
+    QThreadPool.globalInstance().start(task)
+    return task
