@@ -30,11 +30,11 @@ def run(args: argparse.Namespace) -> int:
                 for line in report.lines():
                     print(line)
             else:
-                nodes = codebook.read_codebook_file(args.load)
+                loaded = codebook.read_codebook_file(args.load)
                 with project.transaction() as s:
-                    n = codebook.add_tree(s, nodes)
-                    project.log(s, "codebook.load", source=str(args.load.name), codes=n)
-                print(f"added {n} codes from {args.load.name}")
+                    added = codebook.add_tree(s, loaded)
+                    project.log(s, "codebook.load", source=str(args.load.name), codes=added)
+                print(f"added {added} codes from {args.load.name}")
         if args.add:
             if args.color and not _is_hex(args.color):
                 raise UsageError(f"colour '{args.color}' is not a hex colour like #cc5500")

@@ -22,7 +22,7 @@ MEMO_TARGETS: dict[str, Any] = {
 
 
 class SetMemo(Command):
-    touches = ("memos",)
+    touches: tuple[str, ...] = ("memos",)
 
     def __init__(self, kind: str, target_id: int, text: str) -> None:
         if kind not in MEMO_TARGETS:

@@ -8,6 +8,7 @@ a crash never leaves a project locked.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from crosscase.domain.errors import ProjectLocked
@@ -58,7 +59,7 @@ class ProjectLock:
             pass
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _lock(fd: int) -> None:

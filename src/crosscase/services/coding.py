@@ -73,6 +73,11 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
     return list(csv.DictReader(io.StringIO(raw)))
 
 
+def _num(row: dict[str, Any], key: str) -> int | None:
+    v = row.get(key)
+    return None if v in (None, "") else int(v)
+
+
 def specs_from_rows(
     session: Session, rows: list[dict[str, Any]]
 ) -> tuple[list[CodingSpec], list[RowError]]:
@@ -81,16 +86,13 @@ def specs_from_rows(
     errors: list[RowError] = []
     for n, row in enumerate(rows, 1):
         try:
-            def num(key: str) -> int | None:
-                v = row.get(key)
-                return None if v in (None, "") else int(v)
-
             quote = row.get("quote") or None
             specs.append(
                 spec_for(
                     session, row.get("document", ""), row.get("code", ""),
-                    start=num("start"), end=num("end"), quote=quote,
-                    occurrence=num("occurrence") or 1, memo=row.get("memo") or "", nodes=nodes,
+                    start=_num(row, "start"), end=_num(row, "end"), quote=quote,
+                    occurrence=_num(row, "occurrence") or 1, memo=row.get("memo") or "",
+                    nodes=nodes,
                 )
             )
         except (CrosscaseError, ValueError, TypeError) as exc:

@@ -184,7 +184,6 @@ def import_files(
     already in the project (same bytes) is skipped unless ``allow_duplicates``.
     Cancelling keeps the files already imported.
     """
-    from crosscase.io.importers import extract
 
     files = expand_paths(paths)
     report = ImportReport()

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crosscase.db.models import Case, Code, Coding, Document, FrameworkCell, FrameworkPin, ProjectInfo
+from crosscase.db.models import (
+    Case,
+    Code,
+    Coding,
+    Document,
+    FrameworkCell,
+    FrameworkPin,
+    ProjectInfo,
+)
 from crosscase.domain.errors import NotFound, UsageError
 from crosscase.services import codebook, segments
 from crosscase.services.segments import Segment

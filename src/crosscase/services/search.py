@@ -67,8 +67,8 @@ def _sentence(text: str, para: tuple[int, int], start: int, end: int) -> tuple[i
         s = m.end()
     while s < start and text[s].isspace():
         s += 1
-    m = _SENTENCE_END.search(text, max(end - 1, p0), p1)
-    e = m.end() if m else p1
+    found = _SENTENCE_END.search(text, max(end - 1, p0), p1)
+    e = found.end() if found else p1
     return s, max(e, end)
 
 

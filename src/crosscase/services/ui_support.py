@@ -71,12 +71,14 @@ class ParticipantEntry:
 
 def document_codings(session: Session, document_id: int) -> list[CodingRow]:
     """Every coding in one document, ordered by start then length (longest first)."""
+    c = Coding.__table__.c
     q = (
-        select(Coding.id, Coding.code_id, Coding.start, Coding.end, Coding.memo)
-        .where(Coding.document_id == document_id)
-        .order_by(Coding.start, Coding.end.desc(), Coding.id)
+        select(c.id, c.code_id, c.start, c.end, c.memo)
+        .where(c.document_id == document_id)
+        .order_by(c.start, c.end.desc(), c.id)
     )
-    return [CodingRow(*r) for r in session.execute(q)]
+    # Core rows, not ORM: this runs after every coding change in an open document
+    return [CodingRow(*r) for r in session.connection().execute(q)]
 
 
 def document_info(session: Session, document_id: int) -> DocumentInfo:
