@@ -74,7 +74,7 @@ def query(
     coding_ids: list[int] | None = None,
 ) -> Select[Any]:
     c = Coding.__table__.c
-    q: Select[Any] = (  # type: ignore[assignment]
+    q: Any = (
         select(
             Coding.id, Coding.document_id, Document.name.label("document"),
             Document.case_id, Case.name.label("case"), Coding.code_id,
