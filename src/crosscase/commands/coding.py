@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from crosscase.commands.base import Command
-from crosscase.db.models import Coding, FrameworkPin
+from crosscase.db.models import Coding, FrameworkPin, utcnow
 from crosscase.db.project import Project
 from crosscase.db.rows import Row, remove, restore, snapshot
 from crosscase.services import spans
@@ -53,25 +53,28 @@ class ApplyCodings(Command):
             )
         ):
             existing.add(tuple(row))  # type: ignore[arg-type]
-        new: list[Coding] = []
+        new: list[Row] = []
+        created = utcnow()
         for spec in self.specs:
             key = (spec.document_id, spec.code_id, spec.start, spec.end)
             if key in existing:
                 self.skipped += 1
                 continue
             existing.add(key)
-            snippet = checker.snippet(spec.document_id, spec.start, spec.end)
             checker.check_code(spec.code_id)
-            new.append(
-                Coding(
-                    document_id=spec.document_id, code_id=spec.code_id, coder_id=coder,
-                    start=spec.start, end=spec.end, snippet=snippet, memo=spec.memo,
-                )
-            )
-        session.add_all(new)
-        session.flush()
-        self.ids = [c.id for c in new]
-        self._rows = snapshot(session, Coding, Coding.id.in_(self.ids))
+            new.append({
+                "document_id": spec.document_id, "code_id": spec.code_id, "coder_id": coder,
+                "start": spec.start, "end": spec.end, "memo": spec.memo, "created": created,
+                "snippet": checker.snippet(spec.document_id, spec.start, spec.end), "guid": None,
+            })
+        if new:
+            ids = session.scalars(
+                insert(Coding.__table__).returning(Coding.id, sort_by_parameter_order=True), new
+            ).all()
+            for row, cid in zip(new, ids, strict=True):
+                row["id"] = cid
+        self.ids = [r["id"] for r in new]
+        self._rows = new
 
     def _undo(self, session: Session, project: Project) -> None:
         remove(session, Coding, Coding.id.in_(self.ids))
