@@ -39,13 +39,12 @@ def compile_pattern(pattern: str, *, regex: bool = True, ignore_case: bool = Tru
 
 
 def _spans(session: Session, model: type, document_id: int) -> list[tuple[int, int]]:
-    return list(
-        session.execute(
-            select(model.start, model.end)  # type: ignore[attr-defined]
-            .where(model.document_id == document_id)  # type: ignore[attr-defined]
-            .order_by(model.start)  # type: ignore[attr-defined]
-        ).tuples()
+    rows = session.execute(
+        select(model.start, model.end)  # type: ignore[attr-defined]
+        .where(model.document_id == document_id)  # type: ignore[attr-defined]
+        .order_by(model.start)  # type: ignore[attr-defined]
     )
+    return [(s, e) for s, e in rows]
 
 
 def _containing(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -77,8 +78,27 @@ def document_codings(session: Session, document_id: int) -> list[CodingRow]:
         .where(c.document_id == document_id)
         .order_by(c.start, c.end.desc(), c.id)
     )
-    # Core rows, not ORM: this runs after every coding change in an open document
-    return [CodingRow(*r) for r in session.connection().execute(q)]
+    # runs after every coding change in an open document: plain DB-API rows
+    return [CodingRow(*r) for r in _raw_rows(session, q)]
+
+
+def _raw_rows(session: Session, statement: Any) -> list[tuple[Any, ...]]:
+    """Rows as plain tuples straight from the driver, for big result sets on a hot path.
+
+    The statement is compiled by SQLAlchemy for the connection's dialect, so
+    the SQL and its parameter style stay portable.
+    """
+    conn = session.connection()
+    compiled = statement.compile(dialect=conn.dialect)
+    params: Any = compiled.params
+    if compiled.positional:
+        params = tuple(compiled.params[name] for name in compiled.positiontup or ())
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def document_info(session: Session, document_id: int) -> DocumentInfo:

@@ -1,0 +1,1 @@
+"""The PySide6 workbench: a thin face on the Qt-free core."""

@@ -77,7 +77,7 @@ def prepare_screenshot(window: object, select_code: bool = True) -> None:
         window.codebook_panel.select_code(code)
         first = next(r for r in rows if r.code_id == code)
         view.select_span(first.start, first.start)
-        view.editor.centerCursor()
+        view.editor.centre_cursor()
         view.refresh_highlights(force=True)
 
 

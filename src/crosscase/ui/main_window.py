@@ -398,8 +398,9 @@ class MainWindow(QMainWindow):
         i = self.tabs.indexOf(widget)
         if i >= 0:
             self.tabs.removeTab(i)
-        if isinstance(widget, DocumentView) and widget.document_id in self.documents:
-            del self.documents[widget.document_id]
+        if isinstance(widget, DocumentView):
+            self.documents = {k: v for k, v in self.documents.items() if v is not widget}
+            widget.detach()
         for attr in ("segments_view", "search_view", "matrix_view"):
             if getattr(self, attr) is widget:
                 setattr(self, attr, None)

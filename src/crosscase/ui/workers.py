@@ -83,11 +83,27 @@ class Task(QRunnable):
         self.signals.finished.emit(result)
 
 
+#: tasks on the pool: kept referenced here until they report back, so Python
+#: never collects a runnable (or its signals) while a pool thread still runs it
+_running: set[Task] = set()
+
+
 def run_task(fn: Callable[[], Any], on_done: Callable[[Any], None],
              on_error: Callable[[str], None]) -> Task:
+    """Run ``fn`` on the shared pool; ``on_done(result)`` or ``on_error(message)`` on this thread."""
     task = Task(fn)
     task.setAutoDelete(False)
-    task.signals.finished.connect(on_done)
-    task.signals.failed.connect(on_error)
+    _running.add(task)
+
+    def done(result: Any) -> None:
+        _running.discard(task)
+        on_done(result)
+
+    def failed(message: str) -> None:
+        _running.discard(task)
+        on_error(message)
+
+    task.signals.finished.connect(done)
+    task.signals.failed.connect(failed)
     QThreadPool.globalInstance().start(task)
     return task

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor
 
 from crosscase.commands.cases import SetAttribute
@@ -14,6 +14,12 @@ from crosscase.ui.context import ProjectContext
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
+
+
+def _push_later(context: ProjectContext, command: SetAttribute) -> bool:
+    """Run the command once the view has closed its editor (the table is rebuilt by it)."""
+    QTimer.singleShot(0, lambda: context.push(command))
+    return True
 
 
 def _show(value: Any) -> str:
@@ -87,8 +93,8 @@ class AttributeModel(QAbstractTableModel):
         text = str(value).strip()
         if text == _show(old):
             return False
-        return self.context.push(
-            SetAttribute(self.scope, self.owner, name, text if text else None, type_)
+        return _push_later(
+            self.context, SetAttribute(self.scope, self.owner, name, text if text else None, type_)
         )
 
 
@@ -161,4 +167,6 @@ class ParticipantsModel(QAbstractTableModel):
         text = str(value).strip()
         if text == _show(self.values.get(p.id, {}).get(name)):
             return False
-        return self.context.push(SetAttribute("participant", p.id, name, text or None, type_))
+        return _push_later(
+            self.context, SetAttribute("participant", p.id, name, text or None, type_)
+        )

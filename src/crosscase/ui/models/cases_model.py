@@ -32,13 +32,14 @@ class CasesModel(QAbstractItemModel):
     def set_context(self, context: ProjectContext | None) -> None:
         if self.context is not None:
             for sig in (self.context.documents_changed, self.context.cases_changed,
-                        self.context.codings_changed, self.context.memos_changed):
+                        self.context.memos_changed):
                 sig.disconnect(self.reload)
+            self.context.codings_changed.disconnect(self.reload_counts)
         self.context = context
         if context is not None:
-            for sig in (context.documents_changed, context.cases_changed,
-                        context.codings_changed, context.memos_changed):
+            for sig in (context.documents_changed, context.cases_changed, context.memos_changed):
                 sig.connect(self.reload)
+            context.codings_changed.connect(self.reload_counts)
         self.reload()
 
     def reload(self) -> None:
@@ -49,6 +50,28 @@ class CasesModel(QAbstractItemModel):
             with self.context.project.session() as s:
                 self.cases = ui_support.case_tree(s)
         self.endResetModel()
+
+    def reload_counts(self) -> None:
+        """Codings changed: update the counts in place (no reset, selection kept)."""
+        if self.context is None:
+            return
+        with self.context.project.session() as s:
+            fresh = ui_support.case_tree(s)
+        shape = [(c.id, [d.id for d in c.documents]) for c in self.cases]
+        if shape != [(c.id, [d.id for d in c.documents]) for c in fresh]:
+            self.reload()
+            return
+        for ci, (old, new) in enumerate(zip(self.cases, fresh, strict=True)):
+            changed = False
+            for di, (od, nd) in enumerate(zip(old.documents, new.documents, strict=True)):
+                if od.codings != nd.codings:
+                    od.codings = nd.codings
+                    changed = True
+                    idx = self.createIndex(di, 1, ci + 1)
+                    self.dataChanged.emit(idx, idx)
+            if changed:
+                idx = self.createIndex(ci, 1, 0)
+                self.dataChanged.emit(idx, idx)
 
     # -- lookup --------------------------------------------------------------
     def entry(self, index: Index) -> CaseEntry | DocumentEntry | None:

@@ -141,17 +141,12 @@ class CodebookModel(QAbstractItemModel):
             return
         with self.context.project.session() as s:
             self.own = codebook.counts(s)
+        before = self.total
         self._roll_up()
-        self._count_changed(QModelIndex())
-
-    def _count_changed(self, parent: QModelIndex) -> None:
-        rows = self.rowCount(parent)
-        if rows:
-            self.dataChanged.emit(self.index(0, 1, parent), self.index(rows - 1, 1, parent))
-            for r in range(rows):
-                child = self.index(r, 0, parent)
-                if self.rowCount(child):
-                    self._count_changed(child)
+        for cid, total in self.total.items():
+            if before.get(cid) != total:  # only the codes whose counts moved
+                idx = self.index_of(cid, 1)
+                self.dataChanged.emit(idx, idx)
 
     def _roll_up(self) -> None:
         total: dict[int, int] = {}
@@ -281,7 +276,10 @@ class CodebookModel(QAbstractItemModel):
         name = str(value).strip()
         if cid is None or not name or name == self.nodes[cid].name:
             return False
-        return self.context.push(EditCode(cid, name=name))
+        # the view is still closing its editor: rebuild the tree after that
+        context = self.context
+        QTimer.singleShot(0, lambda: context.push(EditCode(cid, name=name)))
+        return True
 
     # -- drag and drop -----------------------------------------------------------
     def supportedDropActions(self) -> Qt.DropAction:

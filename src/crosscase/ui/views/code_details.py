@@ -6,7 +6,7 @@ leaves it; there is nothing to save.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -132,7 +132,8 @@ class CodeDetails(QWidget):
     def show_code(self, code_id: int | None) -> None:
         if code_id is not None and code_id < 0:
             code_id = None
-        self._commit_all()
+        if code_id != self.code_id:
+            self._commit_later()
         self.code_id = code_id
         self.refresh(force=True)
 
@@ -160,7 +161,7 @@ class CodeDetails(QWidget):
             if force or not w.hasFocus():
                 value = getattr(node, key)
                 if w.toPlainText() != value:
-                    w.setPlainText(value)
+                    w.setPlainText(value)  # also clears the modified flag
         self.memo_preview.setText(f"Memo: {node.memo}" if node.memo else "")
         assert self.context is not None
         from crosscase.services import codebook
@@ -183,13 +184,34 @@ class CodeDetails(QWidget):
         node = self.context.nodes.get(self.code_id)
         if node is None:
             return
-        value = self.fields[key].toPlainText().strip()
+        field = self.fields[key]
+        if not field.document().isModified():
+            return  # only what the researcher typed is committed
+        field.document().setModified(False)
+        value = field.toPlainText().strip()
         if value != getattr(node, key):
             self.context.push(EditCode(self.code_id, **{key: value}))
 
-    def _commit_all(self) -> None:
-        for key in self.fields:
-            self._commit(key)
+    def _commit_later(self) -> None:
+        """Commit what was typed for the code being left, once the selection change is over.
+
+        This runs inside the tree's selection change: rebuilding the codebook
+        model right there would pull the current index from under the view.
+        """
+        if self.context is None or self.code_id is None:
+            return
+        changes = {}
+        for key, field in self.fields.items():
+            if field.document().isModified():
+                field.document().setModified(False)
+                changes[key] = field.toPlainText().strip()
+        node = self.context.nodes.get(self.code_id)
+        if node is None:
+            return
+        changes = {k: v for k, v in changes.items() if v != getattr(node, k)}
+        if changes:
+            context, code_id = self.context, self.code_id
+            QTimer.singleShot(0, lambda: context.push(EditCode(code_id, **changes)))
 
     def _save_name(self) -> None:
         if self.context is None or self.code_id is None:

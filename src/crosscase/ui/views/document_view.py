@@ -14,10 +14,11 @@ codebook is underlined, and every coding has its own stripe in the margin.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -32,11 +33,13 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QResizeEvent,
+    QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
 )
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -60,6 +63,9 @@ MAX_LANES = 10
 LONG_SPAN = 4000
 #: characters above and below the visible text that get highlights too
 HIGHLIGHT_SLACK = 6000
+
+#: a speaker label opening a paragraph of a transcript
+SPEAKER = re.compile(r"^\s*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s*)?([A-Z][\w.’' -]{0,30}?:)(?=\s)")
 
 HIGHLIGHT_ALL, HIGHLIGHT_SELECTED, HIGHLIGHT_NONE = "all", "selected", "none"
 
@@ -98,26 +104,31 @@ def assign_lanes(spans: list[Span]) -> int:
     return len(ends)
 
 
-class CodedTextEdit(QPlainTextEdit):
-    """The text: read-only, selectable by mouse and keyboard, a drag source and target."""
+class _EditorBehaviour:
+    """What both text widgets share: selection drags, code drops, menus, keys, tooltips.
 
-    def __init__(self, view: DocumentView) -> None:
-        super().__init__(view)
+    Mixed into a ``QTextEdit`` (typical documents: paragraph spacing, comfortable
+    line height) or a ``QPlainTextEdit`` (very long texts, where its lazy
+    layout keeps opening instant).
+    """
+
+    view: DocumentView
+
+    def _setup(self, view: DocumentView) -> None:
         self.view = view
-        self.setReadOnly(True)
-        self.setTextInteractionFlags(
+        ed = self  # type: ignore[assignment]
+        ed.setReadOnly(True)  # type: ignore[attr-defined]
+        ed.setTextInteractionFlags(  # type: ignore[attr-defined]
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.setAcceptDrops(True)
-        self.setMouseTracking(True)
-        self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
-        self.setCenterOnScroll(False)
+        ed.setAcceptDrops(True)  # type: ignore[attr-defined]
+        ed.setMouseTracking(True)  # type: ignore[attr-defined]
+        ed.setFrameShape(QFrame.Shape.NoFrame)  # type: ignore[attr-defined]
 
     def createMimeDataFromSelection(self) -> QMimeData:
+        mime = super().createMimeDataFromSelection()  # type: ignore[misc]
         span = self.view.selection_span()
-        mime = super().createMimeDataFromSelection()
         if span is None or self.view.document_id is None:
             return mime
         return span_mime(self.view.document_id, span[0], span[1], mime.text())
@@ -127,13 +138,13 @@ class CodedTextEdit(QPlainTextEdit):
         if e.mimeData().hasFormat(CODE_MIME):
             e.acceptProposedAction()
         else:
-            super().dragEnterEvent(e)
+            super().dragEnterEvent(e)  # type: ignore[misc]
 
     def dragMoveEvent(self, e: QDragMoveEvent) -> None:
         if e.mimeData().hasFormat(CODE_MIME):
             e.acceptProposedAction()
         else:
-            super().dragMoveEvent(e)
+            super().dragMoveEvent(e)  # type: ignore[misc]
 
     def dropEvent(self, e: QDropEvent) -> None:
         codes = read_codes(e.mimeData())
@@ -143,10 +154,10 @@ class CodedTextEdit(QPlainTextEdit):
             for cid in codes:
                 self.view.code_dropped.emit(cid)
         else:
-            super().dropEvent(e)
+            super().dropEvent(e)  # type: ignore[misc]
 
     def contextMenuEvent(self, e: QContextMenuEvent) -> None:
-        pos = self.cursorForPosition(e.pos()).position()
+        pos = self.cursorForPosition(e.pos()).position()  # type: ignore[attr-defined]
         self.view.context_menu_requested.emit(e.globalPos(), pos)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
@@ -160,22 +171,79 @@ class CodedTextEdit(QPlainTextEdit):
         if e.key() == Qt.Key.Key_Escape and self.view.selected_coding is not None:
             self.view.select_coding(None)
             return
-        super().keyPressEvent(e)
+        super().keyPressEvent(e)  # type: ignore[misc]
 
     def event(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ToolTip:
-            pos = e.pos()  # type: ignore[attr-defined]
-            tip = self.view.tooltip_at(self.cursorForPosition(pos).position())
+            vp_pos = self.viewport().mapFrom(self, e.pos())  # type: ignore[attr-defined]
+            pos = self.cursorForPosition(vp_pos).position()  # type: ignore[attr-defined]
+            tip = self.view.tooltip_at(pos)
             if tip:
-                QToolTip.showText(e.globalPos(), tip, self)  # type: ignore[attr-defined]
+                QToolTip.showText(e.globalPos(), tip, self)  # type: ignore[attr-defined,arg-type]
             else:
                 QToolTip.hideText()
             return True
-        return super().event(e)
+        return super().event(e)  # type: ignore[misc]
 
     def resizeEvent(self, e: QResizeEvent) -> None:
-        super().resizeEvent(e)
+        super().resizeEvent(e)  # type: ignore[misc]
         self.view.place_margin()
+
+    def centre_cursor(self) -> None:
+        raise NotImplementedError
+
+
+class PlainEditor(_EditorBehaviour, QPlainTextEdit):
+    def __init__(self, view: DocumentView) -> None:
+        QPlainTextEdit.__init__(self, view)
+        self._setup(view)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+
+    def centre_cursor(self) -> None:
+        self.centerCursor()
+
+    def format_text(self) -> None:
+        """Plain layout: nothing to add (QPlainTextEdit ignores block spacing)."""
+
+
+class RichEditor(_EditorBehaviour, QTextEdit):
+    def __init__(self, view: DocumentView) -> None:
+        QTextEdit.__init__(self, view)
+        self._setup(view)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.setAcceptRichText(False)
+
+    def centre_cursor(self) -> None:
+        rect = self.cursorRect()
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + rect.center().y() - self.viewport().height() // 2)
+
+    def format_text(self) -> None:
+        """Paragraph spacing and a comfortable line height, as in a word processor."""
+        cur = QTextCursor(self.document())
+        cur.select(QTextCursor.SelectionType.Document)
+        fmt = QTextBlockFormat()
+        fmt.setLineHeight(128, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        fmt.setBottomMargin(QFontMetrics(self.font()).height() * 0.55)
+        cur.mergeBlockFormat(fmt)
+        # speaker labels in bold: a format only, the text and its positions are unchanged
+        bold = QTextCharFormat()
+        bold.setFontWeight(QFont.Weight.DemiBold)
+        doc = self.document()
+        block = doc.begin()
+        while block.isValid():
+            m = SPEAKER.match(block.text())
+            if m:
+                label = QTextCursor(doc)
+                label.setPosition(block.position() + m.start(1))
+                label.setPosition(block.position() + m.end(1), QTextCursor.MoveMode.KeepAnchor)
+                label.mergeCharFormat(bold)
+            block = block.next()
+
+
+Editor = PlainEditor | RichEditor
+#: texts longer than this (characters) open in the plain widget, for speed
+PLAIN_ABOVE = 400_000
 
 
 class StripeMargin(QWidget):
@@ -185,7 +253,7 @@ class StripeMargin(QWidget):
     BAR = 5
     PAD = 6
 
-    def __init__(self, view: DocumentView, editor: CodedTextEdit) -> None:
+    def __init__(self, view: DocumentView, editor: Editor) -> None:
         super().__init__(editor)
         self.view = view
         self.editor = editor
@@ -345,23 +413,56 @@ class DocumentView(QWidget):
         head.addWidget(self.highlight_box)
         head.addWidget(self.memo_button)
 
-        self.editor = CodedTextEdit(self)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.setSpacing(0)
+        self.layout_.addLayout(head)
+        self.editor: Editor = self._make_editor(plain=False)
         self.margin = StripeMargin(self, self.editor)
-        self.editor.document().setDocumentMargin(14)
-        self.editor.verticalScrollBar().valueChanged.connect(self._scrolled)
-        self.editor.updateRequest.connect(self._update_request)
-
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addLayout(head)
-        lay.addWidget(self.editor, 1)
+        self.layout_.addWidget(self.editor, 1)
 
         context.codings_changed.connect(self.reload_codings)
         context.codes_changed.connect(self._codes_changed)
         context.documents_changed.connect(self._documents_changed)
         context.memos_changed.connect(self._memos_changed)
         self.apply_font()
+
+    def _make_editor(self, plain: bool) -> Editor:
+        editor: Editor = PlainEditor(self) if plain else RichEditor(self)
+        editor.document().setDocumentMargin(16)
+        editor.verticalScrollBar().valueChanged.connect(self._scrolled)
+        editor.viewport().installEventFilter(self)
+        return editor
+
+    def _use_editor(self, plain: bool) -> None:
+        if isinstance(self.editor, PlainEditor) == plain:
+            return
+        old = self.editor
+        self.editor = self._make_editor(plain)
+        self.margin.setParent(self.editor)
+        self.margin.editor = self.editor
+        self.margin.show()
+        self.layout_.replaceWidget(old, self.editor)
+        old.deleteLater()
+        self.apply_font()
+
+    def eventFilter(self, obj: QObject, e: QEvent) -> bool:
+        # whenever the text repaints (scroll, selection, layout), the stripes follow
+        if e.type() == QEvent.Type.Paint and obj is self.editor.viewport():
+            self.margin.update()
+        return super().eventFilter(obj, e)
+
+    def detach(self) -> None:
+        """Stop following the project (the tab is closing; deletion comes later)."""
+        for sig, slot in ((self.context.codings_changed, self.reload_codings),
+                          (self.context.codes_changed, self._codes_changed),
+                          (self.context.documents_changed, self._documents_changed),
+                          (self.context.memos_changed, self._memos_changed)):
+            try:
+                sig.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass  # already disconnected
+        self.document_id = None
 
     # -- loading -------------------------------------------------------------------
     @property
@@ -377,7 +478,9 @@ class DocumentView(QWidget):
         self.offsets = OffsetMap(info.text)
         self.selected_coding = None
         self._highlighted = None
+        self._use_editor(plain=len(info.text) > PLAIN_ABOVE)
         self.editor.setPlainText(info.text)
+        self.editor.format_text()
         self._set_codings(rows)
         self._update_header()
         self.editor.moveCursor(QTextCursor.MoveOperation.Start)
@@ -394,22 +497,46 @@ class DocumentView(QWidget):
         self._update_header()
 
     def _set_codings(self, rows: list[ui_support.CodingRow]) -> None:
+        """Show ``rows``; after a small change only the changed codings are touched."""
+        old = {sp.id: sp for sp in self.spans}
         to16 = self.offsets.to_utf16
-        spans = [Span(r.id, r.code_id, r.start, r.end, to16(r.start), to16(r.end), r.memo)
-                 for r in rows]
-        self.lanes = assign_lanes(spans)
+        spans: list[Span] = []
+        added: list[Span] = []
+        for r in rows:
+            sp = old.get(r.id)
+            if sp is None or sp.start != r.start or sp.end != r.end or sp.code_id != r.code_id:
+                sp = Span(r.id, r.code_id, r.start, r.end, to16(r.start), to16(r.end), r.memo)
+                added.append(sp)
+            elif sp.memo != r.memo:
+                sp.memo = r.memo
+            spans.append(sp)
+        if len(added) <= 20 and len(spans) - len(added) + 20 >= len(old) and self.spans:
+            self._place_in_lanes(spans, added)
+        else:
+            self.lanes = assign_lanes(spans)
         self.spans = spans
         self._long = [s for s in spans if s.u16e - s.u16s > LONG_SPAN]
         self._short = sorted((s for s in spans if s.u16e - s.u16s <= LONG_SPAN),
                              key=lambda s: s.u16s)
         self._short_starts = [s.u16s for s in self._short]
-        if self.selected_coding is not None and not any(s.id == self.selected_coding for s in spans):
+        if self.selected_coding is not None and self.selected_coding not in {s.id for s in spans}:
             self.selected_coding = None
             self.coding_selected.emit(-1)
         self.place_margin()
         self._highlighted = None
         self.refresh_highlights()
         self.margin.update()
+
+    def _place_in_lanes(self, spans: list[Span], added: list[Span]) -> None:
+        """Give a few new codings free lanes without moving the stripes already shown."""
+        fresh = {id(s) for s in added}
+        placed = [s for s in spans if id(s) not in fresh]
+        for sp in added:
+            taken = {o.lane for o in placed if o.u16s < sp.u16e and sp.u16s < o.u16e}
+            lane = next((i for i in range(MAX_LANES) if i not in taken), MAX_LANES - 1)
+            sp.lane = lane
+            placed.append(sp)
+        self.lanes = max([self.lanes if spans else 1] + [s.lane + 1 for s in added])
 
     def _update_header(self) -> None:
         if self.info is None:
@@ -446,6 +573,8 @@ class DocumentView(QWidget):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             self.editor.setFont(theme.reading_font(app))
+            if self.document_id is not None:
+                self.editor.format_text()
         f = QFont(self.font())
         f.setPointSizeF(max(7.0, f.pointSizeF() - 1.5))
         self.margin.label_font = f
@@ -459,11 +588,6 @@ class DocumentView(QWidget):
         self.editor.setViewportMargins(0, 0, width, 0)
         vp = self.editor.viewport().geometry()
         self.margin.setGeometry(QRect(vp.right() + 1, vp.top(), width, vp.height()))
-
-    def _update_request(self, rect: QRect, dy: int) -> None:
-        if dy:
-            self.margin.scroll(0, dy)
-        self.margin.update()
 
     def _scrolled(self) -> None:
         self.refresh_highlights()
@@ -485,15 +609,10 @@ class DocumentView(QWidget):
         return out
 
     def _line_top(self, pos: int, bottom: bool) -> float:
-        ed = self.editor
-        block = ed.document().findBlock(pos)
-        geo = ed.blockBoundingGeometry(block).translated(ed.contentOffset())
-        layout = block.layout()
-        line = layout.lineForTextPosition(pos - block.position()) if layout else None
-        if line is None or not line.isValid():
-            return geo.bottom() if bottom else geo.top()
-        y = geo.top() + line.y()
-        return y + line.height() if bottom else y
+        cur = QTextCursor(self.editor.document())
+        cur.setPosition(pos)
+        rect = self.editor.cursorRect(cur)
+        return float(rect.bottom() + 1) if bottom else float(rect.top())
 
     def visible_stripes(self) -> list[tuple[Span, tuple[float, float]]]:
         if not self.spans:
@@ -556,7 +675,31 @@ class DocumentView(QWidget):
             sel.cursor = cur  # type: ignore[attr-defined]
             sel.format = fmt  # type: ignore[attr-defined]
             (chosen if is_chosen else out).append(sel)
-        return out + chosen  # the chosen coding is painted last, on top
+        return self._speaker_selections(lo, hi) + out + chosen  # chosen coding on top
+
+    def _speaker_selections(self, lo: int, hi: int) -> list[QTextEdit.ExtraSelection]:
+        """Speaker labels at the start of a paragraph ("P2:", "Interviewer:") in colour."""
+        doc = self.editor.document()
+        block = doc.findBlock(lo)
+        end = doc.findBlock(min(hi, max(0, doc.characterCount() - 1)))
+        out: list[QTextEdit.ExtraSelection] = []
+        bold = QTextCharFormat()  # a selection cannot change the layout: colour, not weight
+        pal = self.editor.palette()
+        bold.setForeground(pal.color(pal.ColorRole.Link))
+        while block.isValid():
+            m = SPEAKER.match(block.text())
+            if m:
+                sel = QTextEdit.ExtraSelection()
+                cur = QTextCursor(doc)
+                cur.setPosition(block.position() + m.start(1))
+                cur.setPosition(block.position() + m.end(1), QTextCursor.MoveMode.KeepAnchor)
+                sel.cursor = cur  # type: ignore[attr-defined]
+                sel.format = bold  # type: ignore[attr-defined]
+                out.append(sel)
+            if block == end:
+                break
+            block = block.next()
+        return out
 
     def _mode_changed(self) -> None:
         self.mode = self.highlight_box.currentData()
@@ -595,7 +738,7 @@ class DocumentView(QWidget):
         cur.setPosition(b)
         self.editor.setTextCursor(cur)
         if centre:
-            self.editor.centerCursor()
+            self.editor.centre_cursor()
         cur.setPosition(a)
         cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
         self.editor.setTextCursor(cur)

@@ -97,9 +97,9 @@ class HitsModel(QAbstractTableModel):
             if col == 2:
                 return h.document
             if col == 3:
-                return _one_line(f"…{h.before}{h.text}{h.after}…")
+                return _one_line(f"…{h.before[-28:]}{h.text}{h.after}…")
         if role == HtmlRole and col == 3:
-            before = html.escape(_one_line(h.before)[-70:])
+            before = html.escape(_one_line(h.before)[-28:])
             after = html.escape(_one_line(h.after)[:90])
             return f"…{before}<b><u>{html.escape(_one_line(h.text))}</u></b>{after}…"
         if role == Qt.ItemDataRole.ToolTipRole and col == 3:

@@ -1,0 +1,200 @@
+"""Current pictures of the workbench's main views, for the docs (``make screenshots``).
+
+    python tools/screenshots.py [--out docs/screenshots]
+
+Renders offscreen on the demo project (or, where the demo cannot be built, on
+a small project made from the sample transcripts): the coded document, the
+codebook with definitions, coded segments, search, the import dialog, and the
+cross-case matrix when it is available.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("CROSSCASE_CODER", "researcher")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def demo_project(folder: Path) -> Path:
+    try:
+        from crosscase.services.demo import build_demo
+
+        return Path(build_demo(folder))
+    except Exception as exc:  # noqa: BLE001 - fall back to a small project of our own
+        print(f"demo project unavailable ({exc}); using the sample transcripts", file=sys.stderr)
+    return small_project(folder)
+
+
+def small_project(folder: Path) -> Path:
+    import random
+
+    from crosscase.commands.coding import ApplyCodings, CodingSpec
+    from crosscase.services import codebook, documents
+    from crosscase.services.projects import new_project
+
+    path = folder / "Co-production study.crosscase"
+    with new_project(path, name="Co-production study") as project:
+        for sub, case in (("case_a_millbrook", "Millbrook Works"), ("case_b_tandem", "Tandem")):
+            src = ROOT / "sample_data" / sub
+            if src.exists():
+                documents.import_files(project, [src], case)
+        with project.session() as s:
+            nodes = list(codebook.tree(s))
+            docs = documents.listing(s)
+            texts = {d["id"]: documents.text_of(s, d["id"]) for d in docs}
+        rnd = random.Random(7)
+        specs = []
+        for d in docs:
+            text = texts[d["id"]]
+            for _ in range(20):
+                a = rnd.randrange(0, max(1, len(text) - 400))
+                a = text.find(" ", a) + 1
+                specs.append(CodingSpec(d["id"], rnd.choice(nodes), a, a + rnd.randint(40, 380)))
+        ApplyCodings(specs).do(project)
+    return path
+
+
+def settle(app: object) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    for _ in range(5):
+        app.processEvents()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = ap.parse_args(argv)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+
+    from crosscase.services import codebook, ui_support
+    from crosscase.ui import messages, theme
+    from crosscase.ui.app import SCREENSHOT_SIZE, application, prepare_screenshot
+    from crosscase.ui.main_window import MainWindow
+    from crosscase.ui.settings import Settings
+
+    messages.interactive = False
+    app = application()
+    theme.apply_theme(app, "light")
+    written: list[Path] = []
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = demo_project(Path(tmp))
+        w = MainWindow(Settings(ephemeral=True))
+        w.resize(*SCREENSHOT_SIZE)
+        w.show()
+        settle(app)
+        if not w.open_project(project, remember=False):
+            return 3
+
+        def shot(name: str, widget: object = None) -> None:
+            settle(app)
+            target = widget or w
+            path = out / f"{name}.png"
+            target.grab().save(str(path), "PNG")  # type: ignore[attr-defined]
+            written.append(path)
+
+        # 1. a coded document, a code chosen in the codebook
+        prepare_screenshot(w)
+        shot("document")
+
+        # 2. the codebook with a code's definition beside it
+        ctx = w.context
+        assert ctx is not None
+        with ctx.project.session() as s:
+            counts = codebook.counts(s)
+        nodes = ctx.nodes
+        current = w.codebook_panel.current_code()
+        richest = max((n for n in nodes.values()
+                       if n.definition and n.parent is not None and n.id != current
+                       and n.depth == 1),
+                      key=lambda n: (counts.get(n.id, 0), len(n.definition)))
+        w.codebook_panel.tree.scrollToTop()
+        w.codebook_panel.select_code(richest.id)
+        shot("codebook", w)
+
+        # 3. coded segments of that code, across cases
+        parent = nodes[richest.parent] if richest.parent else richest
+        w.show_segments(parent.id)
+        shot("segments")
+
+        # 4. search with hits in context
+        search = w.show_search()
+        assert search is not None
+        search.pattern.setText("word of mouth")  # type: ignore[attr-defined]
+        search.scope.setCurrentIndex(search.scope.findData("sentence"))  # type: ignore[attr-defined]
+        search.run()  # type: ignore[attr-defined]
+        search.wait()  # type: ignore[attr-defined]
+        shot("search")
+
+        # 5. the import dialog, after importing a good and a bad file
+        with ctx.project.session() as s:
+            case = (ui_support.case_names(s) or [(0, "Case A")])[0][1]
+        files = Path(tmp) / "incoming"
+        files.mkdir()
+        sample = next((ROOT / "sample_data").rglob("*.txt"), None)
+        good = files / "A-volunteer-interview.txt"
+        if sample is not None:
+            shutil.copy(sample, good)
+            text = good.read_text(encoding="utf-8")
+            good.write_text(text.replace("Fictional", "Fictional (second copy)"), encoding="utf-8")
+        else:
+            good.write_text("Interviewer: Hello.\nP9: Hello.\n", encoding="utf-8")
+        (files / "Board-minutes-1998.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+        (files / "empty-notes.txt").write_bytes(b"")
+        dlg = w.import_documents(sorted(files.iterdir()), case=case)
+        assert dlg is not None
+        dlg.resize(680, 520)
+        dlg.start()  # type: ignore[attr-defined]
+        worker = dlg.worker  # type: ignore[attr-defined]
+        if worker is not None:
+            worker.wait(30000)
+        settle(app)
+        shot("import", dlg)
+        dlg.reject()  # type: ignore[attr-defined]
+
+        # 6. the cross-case matrix, where the workbench has it
+        try:
+            import crosscase.ui.views.matrix_view  # noqa: F401
+
+            has_matrix = True
+        except ImportError:
+            has_matrix = False
+        if has_matrix:
+            w.details_dock.hide()  # the matrix wants the width
+            if w.show_matrix() is not None:
+                w.resize(*SCREENSHOT_SIZE)
+                shot("matrix")
+            w.details_dock.show()
+
+        # 7. the document again in the dark palette
+        theme.apply_theme(app, "dark")
+        w.set_theme("dark")
+        with ctx.project.session() as s:
+            first = ui_support.first_coded_document(s)
+        if w.matrix_view is not None:
+            w.close_tab(w.tabs.indexOf(w.matrix_view))
+        if first is not None:
+            w.open_document(first)
+        w.resize(*SCREENSHOT_SIZE)
+        shot("document-dark")
+        theme.apply_theme(app, "light")
+        w.close_project()
+    for p in written:
+        print(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
