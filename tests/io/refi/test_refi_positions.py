@@ -13,6 +13,7 @@ from crosscase.io.refi.positions import (
     claimed_matches,
     reading_for_origin,
     squash,
+    verdict,
 )
 
 RAW = "\ufeffA😀\r\nB𝒳\r\n\r\nend"
@@ -112,7 +113,9 @@ def _units(raw: str, reading: str) -> int:
 
 @settings(max_examples=300, deadline=None)
 @given(parts=st.lists(_ALPHABET, max_size=40), data=st.data())
-def test_every_reading_lands_where_the_stored_text_says(parts: list[str], data: st.DataObject) -> None:
+def test_every_reading_lands_where_the_stored_text_says(
+    parts: list[str], data: st.DataObject
+) -> None:
     raw = "".join(parts)
     s = SourceText(raw)
     # every boundary between the pieces (never inside CRLF or a surrogate pair)
@@ -128,3 +131,20 @@ def test_every_reading_lands_where_the_stored_text_says(parts: list[str], data: 
         assert a == len(normalise(raw[:i])), reading
         assert b == len(normalise(raw[:j])), reading
         assert s.text[a:b] == normalise(raw[i:j])
+
+
+def test_verdict_tells_quotes_from_labels() -> None:
+    text = "I trust them. " + "Filler words here. " * 40 + "They changed the worker again."
+    at = text.index("I trust them.")
+    assert verdict("I trust them.", text, at, at + 13) == "match"
+    assert verdict("I trust…", text, at, at + 13) == "match"
+    assert verdict("Reference 1", text, at, at + 13) == "label"
+    assert verdict("trust", text, at, at + 13) == "label"  # a word of the passage
+    assert verdict(None, text, at, at + 13) == "label"
+    # shifted by a few characters: the short quote is right next to where it landed
+    assert verdict("I trust them.", text, at + 2, at + 15) == "mismatch"
+    # a long quote found far away is a quote at a wrong place
+    far = text.index("Filler")
+    assert verdict("They changed the worker again.", text, far, far + 30) == "mismatch"
+    # a short word found only far away is taken as a label
+    assert verdict("worker", text, at, at + 13) == "label"

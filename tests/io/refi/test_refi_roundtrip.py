@@ -15,7 +15,6 @@ from crosscase.db.models import Code, Coding, Document
 from crosscase.db.project import Project, open_project
 from crosscase.io.refi import export_qdc, export_qdpx, import_qdpx
 
-
 NS = {"q": "urn:QDA-XML:project:1.0"}
 
 
@@ -66,7 +65,8 @@ def test_export_validates_and_holds_every_part(rich: Any, tmp_path: Path,
                 assert text[start:end].startswith(name.rstrip("…"))
         docx = [s for s in sources if s.get("richTextPath")]
         assert len(docx) == 1
-        assert zf.read("sources/" + docx[0].get("richTextPath")[len("internal://"):]) == rich.fake_docx
+        rich_path = docx[0].get("richTextPath")[len("internal://"):]
+        assert zf.read("sources/" + rich_path) == rich.fake_docx
     # memos as notes, referred to from what they annotate
     notes = {n.get("guid"): n.findtext("q:PlainTextContent", namespaces=NS)
              for n in root.iterfind("q:Notes/q:Note", NS)}
@@ -101,7 +101,8 @@ def test_round_trip_keeps_everything(rich: Any, tmp_path: Path,
         with copy.session() as s:
             originals = {d.name: d.original for d in s.scalars(select(Document))}
             assert originals["Review meeting"] == rich.fake_docx
-            assert s.scalar(select(Document.format).where(Document.name == "Review meeting")) == "docx"
+            fmt = s.scalar(select(Document.format).where(Document.name == "Review meeting"))
+            assert fmt == "docx"
         second = tmp_path / "second.qdpx"
         export_qdpx(copy, second)
     finally:
@@ -137,7 +138,8 @@ def test_every_coding_keeps_its_exact_text(rich: Any, tmp_path: Path) -> None:
 def test_re_export_gives_the_same_guids(rich: Any, tmp_path: Path) -> None:
     export_qdpx(rich.project, tmp_path / "1.qdpx")
     export_qdpx(rich.project, tmp_path / "2.qdpx")
-    one, two = etree.fromstring(_qde(tmp_path / "1.qdpx")), etree.fromstring(_qde(tmp_path / "2.qdpx"))
+    one = etree.fromstring(_qde(tmp_path / "1.qdpx"))
+    two = etree.fromstring(_qde(tmp_path / "2.qdpx"))
     g1 = sorted(e.get("guid") for e in one.iter() if e.get("guid"))
     g2 = sorted(e.get("guid") for e in two.iter() if e.get("guid"))
     assert g1 == g2 and len(set(g1)) == len(g1)
@@ -170,3 +172,52 @@ def test_export_writes_nothing_on_failure(rich: Any, tmp_path: Path, monkeypatch
     else:
         raise AssertionError("the export should have failed")
     assert list(tmp_path.glob("*.qdpx")) == [] and list(tmp_path.glob(".*part")) == []
+
+
+def test_characters_xml_cannot_hold_are_replaced_and_reported(
+    rich: Any, tmp_path: Path, assert_valid: Callable[[bytes, str], None]
+) -> None:
+    from crosscase.commands.memo import SetMemo
+
+    SetMemo("case", rich.case_b, "bell\x07 and form feed\x0c").do(rich.project)
+    report = export_qdpx(rich.project, tmp_path / "ctl.qdpx")
+    assert_valid(_qde(tmp_path / "ctl.qdpx"), "Project")
+    assert any("\ufffd" in n for n in report.notes)
+
+
+def test_pdf_and_other_originals(empty_project: Project, tmp_path: Path,
+                                 assert_valid: Callable[[bytes, str], None],
+                                 snapshot: Callable[[Project], dict[str, Any]]) -> None:
+    from crosscase.commands.coding import ApplyCodings, CodingSpec
+    from crosscase.domain.extract import Extracted
+    from crosscase.services import cases, codebook, documents
+
+    p = empty_project
+    with p.transaction() as s:
+        codebook.add_tree(s, [{"name": "Theme", "children": [{"name": "Sub"}]}])
+        cid = cases.ensure(s, "Only case")
+        pdf = documents.store(s, p, cid, "Annual report", Extracted("Page one text.\n", "pdf"),
+                              original=b"%PDF-1.7 fake", original_name="report.pdf")
+        odt = documents.store(s, p, cid, "Minutes", Extracted("Minutes of the meeting.", "odt"),
+                              original=b"PK odt bytes", original_name="minutes.odt")
+        sub = codebook.resolve(s, "Theme/Sub")
+    ApplyCodings([CodingSpec(pdf, sub, 0, 8), CodingSpec(odt, sub, 12, 23)]).do(p)
+    report = export_qdpx(p, tmp_path / "kinds.qdpx")
+    xml = _qde(tmp_path / "kinds.qdpx")
+    assert_valid(xml, "Project")
+    root = etree.fromstring(xml)
+    src = root.find("q:Sources/q:PDFSource", NS)
+    assert src is not None and src.get("path", "").endswith(".pdf")
+    rep = src.find("q:Representation", NS)
+    assert rep.find("q:PlainTextSelection", NS).get("name") == "Page one"
+    assert any(".odt" in x for x in report.left_out)
+
+    import_qdpx(tmp_path / "kinds.qdpx", tmp_path / "kinds.crosscase")
+    copy = open_project(tmp_path / "kinds.crosscase")
+    try:
+        assert snapshot(copy)["codings"] == snapshot(p)["codings"]
+        with copy.session() as s:
+            doc = s.scalar(select(Document).where(Document.name == "Annual report"))
+            assert (doc.format, doc.original) == ("pdf", b"%PDF-1.7 fake")
+    finally:
+        copy.close()

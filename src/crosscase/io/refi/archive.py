@@ -60,6 +60,7 @@ class Archive:
         self._loose_qde: bytes | None = None
         self.infos: dict[str, zipfile.ZipInfo] = {}
         self.qde_name = ""
+        self._by_base: dict[str, list[str]] = {}
         label = self.path.name
         try:
             with self.path.open("rb") as fh:
@@ -121,7 +122,9 @@ class Archive:
                     )
             if info.is_dir():
                 continue
-            self.infos[info.filename.replace("\\", "/")] = info
+            name = info.filename.replace("\\", "/")
+            self.infos[name] = info
+            self._by_base.setdefault(PurePosixPath(name).name.lower(), []).append(name)
         self.qde_name = self._find_qde()
 
     def _find_qde(self) -> str:
@@ -200,8 +203,7 @@ class Archive:
             return None
         if s in self.infos:
             return s
-        base = PurePosixPath(s).name.lower()
-        candidates = [n for n in self.infos if PurePosixPath(n).name.lower() == base]
+        candidates = self._by_base.get(PurePosixPath(s).name.lower(), [])
         if not candidates:
             return None
         in_sources = [n for n in candidates if n.lower().startswith("sources/")]
@@ -209,11 +211,8 @@ class Archive:
 
     def find_by_stem(self, stem: str, suffix: str) -> str | None:
         """A member named ``STEM.SUFFIX`` in any folder and any case."""
-        want = f"{stem}{suffix}".lower()
-        for n in self.infos:
-            if PurePosixPath(n).name.lower() == want:
-                return n
-        return None
+        found = self._by_base.get(f"{stem}{suffix}".lower())
+        return found[0] if found else None
 
     def close(self) -> None:
         if self._zip is not None:

@@ -106,7 +106,9 @@ def read_specs(
             f"it became '\u2215' ({', '.join(slashed[:3])})"
         )
     if renamed:
-        notes.append(f"codes with the same name under one parent were numbered: {'; '.join(renamed[:5])}")
+        notes.append(
+            f"codes with the same name under one parent were numbered: {'; '.join(renamed[:5])}"
+        )
     specs.sort(key=lambda sp: len(sp.path))  # stable: siblings keep their order
     return specs
 

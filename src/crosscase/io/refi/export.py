@@ -416,7 +416,8 @@ class _ProjectWriter(_Writer):
             self.report.counts["case"] += 1
         if nested:
             self.report.leave_out(
-                f"the case hierarchy ({len(nested)} case(s) inside another: {', '.join(nested[:5])})"
+                f"the case hierarchy ({len(nested)} case(s) inside another: "
+                f"{', '.join(nested[:5])})"
                 "; every case is exported at the top level"
             )
 
@@ -556,7 +557,8 @@ class _ProjectWriter(_Writer):
             n += 1
             sel_guid = guids.derive(guids.NAMESPACE, "comment", doc_guid, c.start, c.end, c.text, n)
         self.comment_guids.add(sel_guid)
-        sel = self.el(src, "PlainTextSelection", guid=sel_guid, name=self._name(text, c.start, c.end),
+        sel = self.el(src, "PlainTextSelection", guid=sel_guid,
+                      name=self._name(text, c.start, c.end),
                       startPosition=str(c.start), endPosition=str(max(c.end, c.start)))
         label = f"Comment by {c.author}" if c.author else "Comment"
         self.note(sel, guids.derive(guids.NAMESPACE, "note", "comment", sel_guid), label, c.text,

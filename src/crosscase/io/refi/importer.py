@@ -29,10 +29,9 @@ from xml.etree.ElementTree import Element
 from sqlalchemy import insert, select
 
 from crosscase.db.models import (
-    Annotation,
+    Base,
     Case,
     Coder,
-    Coding,
     Document,
     DocumentSet,
     DocumentSetMember,
@@ -49,10 +48,10 @@ from crosscase.io.refi.positions import (
     OFFSET_CHOICES,
     READINGS,
     SourceText,
-    claimed_elsewhere,
     claimed_matches,
     reading_for_origin,
     squash,
+    verdict,
 )
 from crosscase.io.refi.qdexml import (
     attr,
@@ -95,7 +94,9 @@ def import_qdpx(
     if offsets not in OFFSET_CHOICES:
         raise UsageError(f"--offsets must be one of {', '.join(OFFSET_CHOICES)}, not '{offsets}'")
     if out.exists():
-        raise ProjectOpenError(f"{out.name}: already exists; choose another name for the new project")
+        raise ProjectOpenError(
+            f"{out.name}: already exists; choose another name for the new project"
+        )
     if not out.parent.is_dir():
         raise UsageError(f"{out.parent}: no such folder")
     with Archive(file, limits) as arc:
@@ -239,7 +240,6 @@ class _Reader:
         self.duplicates = 0
         self.unchecked = 0
         self.whole = 0
-        self.readings_used: Counter[str] = Counter()
 
     # -- driver ---------------------------------------------------------------------------
 
@@ -263,10 +263,11 @@ class _Reader:
     def finish_notes(self) -> None:
         r = self.report
         if self.offsets == "auto":
-            why = f"the file was written by {self.origin}" if self.origin else "the file names no program"
-            r.note(f"positions read as {READINGS[self.preferred]} ({why}; checked against quoted text)")
+            why = f"written by {self.origin}" if self.origin else "the file names no program"
+            r.notes.insert(0, f"positions counted as {READINGS[self.preferred]}; {why}; checked "
+                              "against quoted text where the file gives it")
         else:
-            r.note(f"positions read as {READINGS[self.offsets]} (as asked)")
+            r.notes.insert(0, f"positions counted as {READINGS[self.offsets]}, as asked")
         if self.unchecked:
             r.note(f"{self.unchecked} selection(s) carried no quoted text to check them against; "
                    "they were imported where their positions put them")
@@ -289,8 +290,9 @@ class _Reader:
             if not text:
                 member = self.arc.find(attr(n, "plainTextPath"))
                 if member is not None:
+                    data = self.arc.read(member)
                     try:
-                        text = _decode(self.arc.read(member), member)
+                        text = _decode(data, member)
                     except CrosscaseError:
                         text = None
             if text is None:
@@ -309,7 +311,7 @@ class _Reader:
             if note is None:
                 continue
             if not note.used:
-                self.count["memo"] += 1
+                self.count["note"] += 1
             note.used = True
             parts.append(note.text)
         return _join(*parts)
@@ -324,7 +326,7 @@ class _Reader:
                 f"{len(loose)} note(s) not attached to anything imported were added to the "
                 "project memo"
             )
-            self.count["memo"] += len(loose)
+            self.count["note"] += len(loose)
         if memo:
             info = self.s.get(ProjectInfo, 1)
             if info is not None:
@@ -359,7 +361,9 @@ class _Reader:
         if codes_el is None:
             return
         notes: list[str] = []
-        specs = code_tree.read_specs(codes_el, notes, lambda el: self.memo_of(el, with_description=False))
+        specs = code_tree.read_specs(
+            codes_el, notes, lambda el: self.memo_of(el, with_description=False)
+        )
         result = code_tree.apply_specs(self.s, specs, update_existing=False)
         self.codes = result.ids
         self.count["code"] += len(result.added) + len(result.created_parents)
@@ -425,7 +429,8 @@ class _Reader:
             aid = self.attribute(key, scope)
             assert aid is not None
             try:
-                attributes.set_raw(self.s, scope, owner_id, aid, attributes.encode(self.s, aid, raw))
+                encoded = attributes.encode(self.s, aid, raw)
+                attributes.set_raw(self.s, scope, owner_id, aid, encoded)
             except CrosscaseError as exc:
                 self.report.skip(f"value '{raw}' of {owner}: {exc}")
 
@@ -470,7 +475,9 @@ class _Reader:
                 "documents"
             )
         if code_refs:
-            self.report.skip(f"{code_refs} code(s) assigned to cases: Crosscase cases have no codes")
+            self.report.skip(
+                f"{code_refs} code(s) assigned to cases: Crosscase cases have no codes"
+            )
 
     def unassigned_case(self) -> int:
         key = "\x00unassigned"
@@ -484,7 +491,9 @@ class _Reader:
             self.s.flush()
             self.cases[key] = case.id
             self.count["case"] += 1
-            self.report.note(f"sources that belong to no case in the file were put in case '{name}'")
+            self.report.note(
+                f"sources that belong to no case in the file were put in case '{name}'"
+            )
         return self.cases[key]
 
     # -- sources ------------------------------------------------------------------------------
@@ -504,10 +513,9 @@ class _Reader:
                 elif kind == "pdfsource":
                     self.pdf_source(el, name)
                 elif kind in _MEDIA:
-                    n = sum(1 for x in el.iter() if local(x.tag) == "coding")
                     extra = " and its transcripts" if kids(el, "Transcript") else ""
                     self.report.skip(
-                        f"{_MEDIA[kind]} source '{name}'{extra} ({n} coding(s)): Crosscase holds "
+                        f"{_MEDIA[kind]} source '{name}'{extra}{self._lost(el)}: Crosscase holds "
                         "text documents only"
                     )
                 else:
@@ -529,7 +537,9 @@ class _Reader:
             return None
         return key
 
-    def _member_text(self, ref: str | None, fallbacks: list[str]) -> tuple[str | None, bytes | None, str]:
+    def _member_text(
+        self, ref: str | None, fallbacks: list[str]
+    ) -> tuple[str | None, bytes | None, str]:
         """(text, bytes, why-not) of a plain-text file named by ``ref`` or found by name."""
         member = self.arc.find(ref)
         if member is None:
@@ -538,6 +548,8 @@ class _Reader:
                 if member:
                     break
         if member is None:
+            if ref and "://" in ref and not ref.lower().startswith("internal:"):
+                return None, None, f"its text file '{ref}' is outside the archive"
             where = f"'{ref}'" if ref else "(none named)"
             return None, None, f"its text file {where} is missing from the archive"
         data = self.arc.read(member)
@@ -664,7 +676,7 @@ class _Reader:
         def where(sp: _Selection) -> str:
             what = f"'{sp.label}'" if sp.label else f"at {sp.start}-{sp.end}"
             n = len(kids(sp.el, "Coding"))
-            return f"selection {what} in '{name}' ({n} coding(s))"
+            return f"selection {what} in '{name}'" + (f" ({n} coding(s))" if n else "")
 
         for sp in sels:
             if sp.start is None or sp.end is None:
@@ -672,31 +684,33 @@ class _Reader:
                 continue
             span = st.span(sp.start, sp.end, reading) if sp.end > sp.start else None
             if span is None:
-                reason = ("it is empty" if sp.end <= sp.start else
-                          f"positions {sp.start}-{sp.end} do not fit the text "
-                          f"({READINGS[reading].split(',')[0]})")
+                if sp.end < sp.start:
+                    reason = "its end comes before its start"
+                elif sp.end == sp.start:
+                    reason = "it is empty"
+                else:
+                    reason = (f"positions {sp.start}-{sp.end} do not fit the text "
+                              f"({READINGS[reading].split(',')[0]})")
                 self.report.skip(f"{where(sp)}: {reason}")
                 continue
             start, end = span
             found = st.text[start:end]
-            claimed = sp.claimed
-            if claimed and claimed.strip():
-                if not claimed_matches(claimed, found):
-                    if squashed is None:
-                        squashed = squash(st.text)
-                    if verified_only or claimed_elsewhere(claimed, squashed):
-                        self.report.skip(
-                            f"{where(sp)}: its text is not at {sp.start}-{sp.end} "
-                            f"(found '{squash(found)[:40]}')"
-                        )
-                        continue
-                    self.unchecked += 1  # the name is a label, not a quote
-            elif verified_only:
-                self.report.skip(f"{where(sp)}: no quoted text to check it against the text "
-                                 "taken from the original")
+            if squashed is None and sp.claimed:
+                squashed = squash(st.text)
+            v = verdict(sp.claimed, st.text, start, end, squashed)
+            if v == "mismatch":
+                self.report.skip(
+                    f"{where(sp)}: its text is not at {sp.start}-{sp.end} "
+                    f"(found '{squash(found)[:40]}')"
+                )
                 continue
-            else:
-                self.unchecked += 1
+            if verified_only and v != "match":
+                self.report.skip(
+                    f"{where(sp)}: its position cannot be checked (the plain text it counts in "
+                    "is missing, and no quoted text confirms it)"
+                )
+                continue
+            checked = v == "match"
             sel_memo = self.memo_of(sp.el)
             codings = kids(sp.el, "Coding")
             if not codings:
@@ -709,9 +723,11 @@ class _Reader:
                     comments.append({"document_id": did, "start": start, "end": end,
                                      "text": sel_memo, "author": author})
                     self.count["comment"] += 1
+                    self.unchecked += not checked
                 else:
                     self.report.skip(f"{where(sp)}: it has no code and no note")
                 continue
+            taken = 0
             for c in codings:
                 row = self.coding_row(c, did, start, end, found, sel_memo, where(sp), sp.el)
                 if row is None:
@@ -722,6 +738,8 @@ class _Reader:
                     continue
                 seen.add(k)
                 rows.append(row)
+                taken += 1
+            self.unchecked += bool(taken) and not checked
         # Codings of the whole source.
         for c in kids(outer, "Coding") + ([] if outer is el else kids(el, "Coding")):
             row = self.coding_row(c, did, 0, len(st.text), st.text, "", f"'{name}'", outer)
@@ -735,10 +753,10 @@ class _Reader:
             rows.append(row)
             self.whole += 1
         if rows:
-            self.s.execute(insert(Coding), rows)
+            self.s.execute(insert(Base.metadata.tables["coding"]), rows)
             self.count["coding"] += len(rows)
         if comments:
-            self.s.execute(insert(Annotation), comments)
+            self.s.execute(insert(Base.metadata.tables["annotation"]), comments)
 
     def coding_row(self, c: Element, did: int, start: int, end: int, snippet: str, sel_memo: str,
                    where: str, sel: Element) -> dict[str, Any] | None:
@@ -757,7 +775,7 @@ class _Reader:
         }
 
     def choose_reading(self, st: SourceText, sels: list[_Selection], name: str) -> str:
-        """The reading of positions for one source: the expected one, unless quotes say otherwise."""
+        """How one source's positions are counted: as expected, unless its quotes say otherwise."""
         if self.offsets != "auto" or st.plain:
             return self.preferred
         claims: list[tuple[int, int, str]] = []
@@ -785,8 +803,8 @@ class _Reader:
                     best, best_score = reading, sc
         if best != self.preferred:
             self.report.note(
-                f"source '{name}': positions read as {READINGS[best]}, which fits its quoted text "
-                "better"
+                f"source '{name}': positions counted as {READINGS[best]}, which fits its quoted "
+                "text better"
             )
         return best
 

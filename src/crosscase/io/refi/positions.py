@@ -145,11 +145,48 @@ def claimed_matches(claimed: str, actual: str) -> bool:
     return len(c) >= 20 and a.startswith(c)
 
 
-def claimed_elsewhere(claimed: str, squashed_text: str) -> bool:
-    """Does the stated text occur in the document at all (so it is a quote, not a label)?"""
+def _core(claimed: str) -> str:
     c = squash(claimed)
     for mark in _ELLIPSES:
         if c.endswith(mark):
-            c = c[: -len(mark)].rstrip()
-            break
+            return c[: -len(mark)].rstrip()
+    return c
+
+
+def claimed_elsewhere(claimed: str, squashed_text: str) -> bool:
+    """Does the stated text occur in the document at all?"""
+    c = _core(claimed)
     return bool(c) and c in squashed_text
+
+
+NEAR = 300  # characters either side of a selection searched for its misplaced quote
+LONG_QUOTE = 20  # a stated text this long found anywhere else is a quote, not a label
+
+
+def verdict(claimed: str | None, text: str, start: int, end: int,
+            squashed_text: str | None = None) -> str:
+    """``match``, ``mismatch`` or ``label`` for a selection's stated text at ``start:end``.
+
+    A selection's ``name`` is often its quoted text (perhaps cut short with
+    '…'), but may be a label ("Quotation 6:1", "Reference 2"). It is a
+    ``mismatch`` (the selection would land at a wrong place) when the stated
+    text is not at the position but is found close by, or, if it is long, anywhere
+    in the document; otherwise it is taken as a ``label`` and cannot check
+    the position.
+    """
+    if not claimed or not claimed.strip():
+        return "label"
+    found = text[start:end]
+    if claimed_matches(claimed, found):
+        return "match"
+    c = _core(claimed)
+    if not c or c in squash(found):
+        return "label"
+    near = squash(text[max(0, start - NEAR): end + NEAR])
+    if c in near:
+        return "mismatch"
+    if len(c) >= LONG_QUOTE:
+        whole = squashed_text if squashed_text is not None else squash(text)
+        if c in whole:
+            return "mismatch"
+    return "label"

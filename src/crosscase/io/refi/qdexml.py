@@ -48,7 +48,9 @@ def parse_xml(data: bytes, label: str) -> Element:
     except defusedxml.EntitiesForbidden:
         raise ImportRefused(f"{label}: declares XML entities; refused for safety") from None
     except defusedxml.ExternalReferenceForbidden:
-        raise ImportRefused(f"{label}: refers to external files or URLs; refused for safety") from None
+        raise ImportRefused(
+            f"{label}: refers to external files or URLs; refused for safety"
+        ) from None
     except defusedxml.DefusedXmlException as exc:
         raise ImportRefused(f"{label}: unsafe XML refused ({exc})") from None
     except ParseError as exc:

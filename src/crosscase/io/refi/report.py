@@ -63,7 +63,7 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    ORDER = ("user", "code", "variable", "case", "source", "coding", "comment", "memo", "set")
+    ORDER = ("user", "code", "variable", "case", "source", "coding", "comment", "note", "set")
 
     def skip(self, what: str) -> None:
         self.skipped.append(what)
