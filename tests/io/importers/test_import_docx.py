@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from import_fixtures import (
     assert_well_formed,
     docx_package,
@@ -249,6 +251,9 @@ def test_content_controls_smart_tags_and_hyperlinks_keep_their_text() -> None:
         "<w:sdt><w:sdtPr/><w:sdtContent>"
         + p("in a control")
         + "</w:sdtContent></w:sdt>"
+        + "<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>"
+        + p("Click or tap here to enter text.")
+        + "</w:sdtContent></w:sdt>"
         + p(
             '<w:hyperlink r:id="rId9"><w:r><w:t>a link</w:t></w:r></w:hyperlink>',
             '<w:smartTag w:element="x"><w:r><w:t> tagged</w:t></w:r></w:smartTag>',
@@ -299,3 +304,21 @@ def test_xml_with_a_dtd_is_refused() -> None:
     )
     with pytest.raises(ImportRefused, match=r"^bomb\.docx: cannot be read as docx"):
         extract(Path("bomb.docx"), data=bomb)
+
+
+XML_CHARS = st.characters(
+    exclude_categories=("Cs", "Cc"), exclude_characters="\ufffe\uffff\u2028\u2029\x85"
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(XML_CHARS, max_size=40), min_size=1, max_size=12))
+def test_any_paragraphs_come_back_exactly(paragraphs: list[str]) -> None:
+    expected = [t.strip() for t in paragraphs if t.strip()]
+    data = docx_package("".join(p(run(t)) for t in paragraphs))
+    try:
+        result = read(data)
+    except ImportRefused:
+        assert not expected
+        return
+    assert para_texts(result) == expected

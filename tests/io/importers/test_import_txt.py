@@ -6,8 +6,11 @@ import codecs
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from import_fixtures import assert_well_formed, para_texts, turn_texts
 
+from crosscase.domain.errors import ImportRefused
 from crosscase.io.importers import extract
 from crosscase.io.importers.text import decode_bytes, extract_text, normalise
 
@@ -143,3 +146,28 @@ def test_five_megabytes_of_text_is_quick() -> None:
     elapsed = time.perf_counter() - start
     assert len(result.turns) > 10_000
     assert elapsed < 5  # the goal is < 2 s; leave room for slow CI machines
+
+
+# --- properties -------------------------------------------------------------------
+
+TEXT_CHARS = st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(TEXT_CHARS, min_size=1, max_size=400),
+    st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_any_text_round_trips_through_normalise(text: str, encoding: str, eol: str) -> None:
+    text = text.replace("\r", "").replace("\ufeff", "")
+    raw = text.replace("\n", eol).encode(encoding)
+    expected = normalise(text)
+    try:
+        result = extract(Path("x.txt"), data=raw)
+    except ImportRefused as exc:
+        # nothing but white space (or something too much like binary data) is refused
+        assert not expected.strip() or "binary" in str(exc) or "encoding" in str(exc)
+        return
+    assert result.text == expected
+    assert_well_formed(result)

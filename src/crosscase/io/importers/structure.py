@@ -49,232 +49,53 @@ _MAX_WORDS_IN_NAME = 4
 _MAX_NAME_CHARS = 40
 _HEAD_CHARS = 120  # a label sits at the start of a line; only that much is matched
 
+
+def _words(s: str) -> frozenset[str]:
+    return frozenset(s.split())
+
+
+def _phrases(s: str) -> frozenset[str]:
+    return frozenset(" ".join(part.split()) for part in s.split(","))
+
+
 # Words that end in a colon at the start of a line without naming a speaker.
-_NOT_SPEAKERS = frozenset(
-    [
-        "note",
-        "notes",
-        "nb",
-        "n.b.",
-        "ps",
-        "p.s.",
-        "re",
-        "fw",
-        "fwd",
-        "cc",
-        "bcc",
-        "from",
-        "to",
-        "date",
-        "time",
-        "location",
-        "place",
-        "venue",
-        "setting",
-        "duration",
-        "length",
-        "subject",
-        "title",
-        "project",
-        "study",
-        "transcript",
-        "transcriber",
-        "transcription",
-        "file",
-        "filename",
-        "recording",
-        "audio",
-        "video",
-        "page",
-        "tel",
-        "phone",
-        "mobile",
-        "email",
-        "e-mail",
-        "url",
-        "web",
-        "website",
-        "link",
-        "source",
-        "sources",
-        "figure",
-        "fig",
-        "table",
-        "chart",
-        "graph",
-        "box",
-        "chapter",
-        "section",
-        "part",
-        "step",
-        "example",
-        "e.g",
-        "i.e",
-        "summary",
-        "abstract",
-        "keywords",
-        "topic",
-        "theme",
-        "themes",
-        "aim",
-        "aims",
-        "objective",
-        "objectives",
-        "purpose",
-        "background",
-        "introduction",
-        "conclusion",
-        "conclusions",
-        "result",
-        "results",
-        "finding",
-        "findings",
-        "method",
-        "methods",
-        "methodology",
-        "definition",
-        "warning",
-        "caution",
-        "important",
-        "tip",
-        "hint",
-        "attendees",
-        "present",
-        "apologies",
-        "agenda",
-        "action",
-        "actions",
-        "minutes",
-        "reference",
-        "references",
-        "ref",
-        "author",
-        "authors",
-        "editor",
-        "version",
-        "status",
-        "comment",
-        "comments",
-        "remark",
-        "remarks",
-        "update",
-        "updated",
-        "edited",
-        "created",
-        "well",
-        "so",
-        "yes",
-        "no",
-        "and",
-        "but",
-        "ok",
-        "okay",
-        "right",
-        "um",
-        "er",
-        "erm",
-        "oh",
-        "also",
-        "however",
-        "then",
-        "now",
-        "here",
-        "there",
-        "this",
-        "that",
-        "it",
-        "because",
-    ]
+_NOT_SPEAKERS = _words(
+    """
+    note notes nb n.b. ps p.s. re fw fwd cc bcc from to date time location place venue
+    setting duration length subject title project study transcript transcriber
+    transcription file filename recording audio video page tel phone mobile email e-mail
+    url web website link source sources figure fig table chart graph box chapter section
+    part step example e.g i.e summary abstract keywords topic theme themes aim aims
+    objective objectives purpose background introduction conclusion conclusions result
+    results finding findings method methods methodology definition warning caution
+    important tip hint attendees present apologies agenda action actions minutes reference
+    references ref author authors editor version status comment comments remark remarks
+    update updated edited created well so yes no and but ok okay right um er erm oh also
+    however then now here there this that it because
+    """
 ) | frozenset({"interview date", "date of interview", "key words", "see also", "for example"})
 
 # Bracketed remarks that transcribers put at the start of a line.
-_ANNOTATIONS = frozenset(
-    {
-        "laughs",
-        "laughter",
-        "laughing",
-        "inaudible",
-        "unclear",
-        "pause",
-        "pauses",
-        "long pause",
-        "short pause",
-        "crosstalk",
-        "cross talk",
-        "cross-talk",
-        "silence",
-        "overlapping",
-        "overtalk",
-        "coughs",
-        "cough",
-        "sighs",
-        "sigh",
-        "background noise",
-        "noise",
-        "music",
-        "break",
-        "end",
-        "end of recording",
-        "end of interview",
-        "recording ends",
-        "recording starts",
-        "recording paused",
-        "recording resumed",
-        "interruption",
-        "interrupted",
-        "redacted",
-        "name",
-        "name redacted",
-        "place",
-        "organisation",
-        "organization",
-        "company",
-        "location",
-        "phone rings",
-        "applause",
-        "indistinct",
-        "unintelligible",
-        "inaudible speech",
-        "translation",
-        "translated",
-        "sic",
-        "blank",
-        "gap",
-        "tape ends",
-        "tape starts",
-        "start",
-        "start of recording",
-        "interrupts",
-        "both laugh",
-        "all laugh",
-        "talking over",
-        "audio cuts out",
-        "transcript ends",
-    }
+_ANNOTATIONS = _phrases(
+    """
+    laughs, laughter, laughing, inaudible, unclear, pause, pauses, long pause, short
+    pause, crosstalk, cross talk, cross-talk, silence, overlapping, overtalk, coughs,
+    cough, sighs, sigh, background noise, noise, music, break, end, end of recording, end
+    of interview, recording ends, recording starts, recording paused, recording resumed,
+    interruption, interrupted, redacted, name redacted, place, organisation,
+    organization, company, location, phone rings, applause, indistinct, unintelligible,
+    inaudible speech, translation, translated, sic, blank, gap, tape ends, tape starts,
+    start, start of recording, interrupts, both laugh, all laugh, talking over, audio cuts
+    out, transcript ends
+    """
 )
 
 # Labels that are speakers even if they speak only once.
-_ROLES = frozenset(
-    {
-        "q",
-        "a",
-        "i",
-        "r",
-        "p",
-        "int",
-        "resp",
-        "iv",
-        "ie",
-        "interviewer",
-        "interviewee",
-        "respondent",
-        "participant",
-        "moderator",
-        "facilitator",
-        "researcher",
-        "question",
-        "answer",
-    }
+_ROLES = _words(
+    """
+    q a i r p int resp iv ie interviewer interviewee respondent participant moderator
+    facilitator researcher question answer
+    """
 )
 
 

@@ -42,6 +42,13 @@ _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relati
 
 # Line-like characters inside a run of text render as spaces in Word.
 _RUN_ODD = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+# Elements whose content is never text we show.
+_SKIPPED = """
+rPr pPr tblPr tblGrid trPr tcPr sectPr del moveFrom instrText delText delInstrText fldChar
+fldData bookmarkStart bookmarkEnd proofErr lastRenderedPageBreak footnoteRef endnoteRef
+annotationRef separator continuationSeparator permStart permEnd softHyphen sdtPr sdtEndPr
+moveFromRangeStart moveFromRangeEnd moveToRangeStart moveToRangeEnd customXmlPr smartTagPr rt
+"""
 _OFF = frozenset({"0", "false", "off"})
 
 
@@ -118,43 +125,7 @@ class _Walker:
         self.val_attr = w + "val"
         self.id_attr = w + "id"
 
-        skip = [
-            "rPr",
-            "pPr",
-            "tblPr",
-            "tblGrid",
-            "trPr",
-            "tcPr",
-            "sectPr",
-            "del",
-            "moveFrom",
-            "instrText",
-            "delText",
-            "delInstrText",
-            "fldChar",
-            "fldData",
-            "bookmarkStart",
-            "bookmarkEnd",
-            "proofErr",
-            "lastRenderedPageBreak",
-            "footnoteRef",
-            "endnoteRef",
-            "annotationRef",
-            "separator",
-            "continuationSeparator",
-            "permStart",
-            "permEnd",
-            "softHyphen",
-            "sdtPr",
-            "sdtEndPr",
-            "moveFromRangeStart",
-            "moveFromRangeEnd",
-            "moveToRangeStart",
-            "moveToRangeEnd",
-            "customXmlPr",
-            "smartTagPr",
-            "rt",
-        ]
+        skip = _SKIPPED.split()
         h: dict[str, Callable[[Any], None]] = {w + tag: self._skip for tag in skip}
         h.update(
             {
@@ -178,6 +149,7 @@ class _Walker:
                 w + "object": self._graphic,
                 w + "txbxContent": self._defer,
                 w + "altChunk": self._alt_chunk,
+                w + "sdt": self._sdt,
                 _MC_ALT: self._alternate,
             }
         )
@@ -380,6 +352,15 @@ class _Walker:
             if not self.b.line_empty():
                 self.b.end_block()
 
+    def _sdt(self, el: Any) -> None:
+        """A content control: its content, unless it only shows placeholder text."""
+        props = el.find(self.w + "sdtPr")
+        if props is not None and props.find(self.w + "showingPlcHdr") is not None:
+            return  # "Click or tap here to enter text."
+        content = el.find(self.w + "sdtContent")
+        if content is not None:
+            self.children(content)
+
     def _alt_chunk(self, el: Any) -> None:
         self.alt_chunks += 1
 
@@ -515,7 +496,8 @@ def extract_docx(data: bytes, name: str) -> Extracted:
         if start is None and end is None and para is None:
             continue  # its anchor was deleted
         if start is None or end is None or start == end:
-            if para is not None and (start is None or end is None or start == end):
+            # no range, half a range or an empty one: the comment is on its paragraph
+            if para is not None:
                 start, end = para
             else:
                 start = end = start if start is not None else end
