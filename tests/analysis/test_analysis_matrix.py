@@ -16,8 +16,8 @@ from crosscase.analysis.matrix import (
     MEASURES,
     cell_coding_ids,
     cell_segments,
-    compute_matrix,
     compute_matrices,
+    compute_matrix,
 )
 from crosscase.commands.coding import ApplyCodings, CodingSpec
 from crosscase.domain.errors import NotFound, UsageError

@@ -116,6 +116,7 @@ def display(type_: str | None, raw: str) -> str:
 
 def attribute_values(session: Session, spec: ColumnSpec) -> dict[int, str]:
     """Owner id (case, document or participant) -> stored value."""
+    model: Any
     model, owner = {
         "case": (CaseValue, CaseValue.case_id),
         "document": (DocumentValue, DocumentValue.document_id),

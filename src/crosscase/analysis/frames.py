@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, select
+from sqlalchemy import Executable, select
 from sqlalchemy.orm import Session
 
 from crosscase.db.models import Case, Coding, Document, Turn
@@ -32,7 +32,7 @@ def use_session(source: Any) -> Iterator[Session]:
         yield session
 
 
-def fetch_ints(session: Session, stmt: Select[Any], ncols: int) -> np.ndarray:
+def fetch_ints(session: Session, stmt: Executable, ncols: int) -> np.ndarray:
     """All rows of an all-integer select as an ``(n, ncols)`` int64 array."""
     result = session.connection().execute(stmt)
     try:

@@ -105,7 +105,7 @@ def measure(name: str) -> Measure:
     return MEASURES[key]
 
 
-def format_value(name: str, value: float | int | None, *, unit: bool = False) -> str:
+def format_value(name: str, value: float | None, *, unit: bool = False) -> str:
     """A value as a reader sees it: ``12``, ``4.2``, ``37.5``; with ``unit``, ``12 segments``."""
     m = MEASURES[name]
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -115,7 +115,7 @@ def format_value(name: str, value: float | int | None, *, unit: bool = False) ->
             return "present" if value else "absent"
         return "1" if value else "0"
     if m.integer:
-        n = int(round(value))
+        n = round(value)
         text = f"{n:,}"
         if unit:
             return (m.unit_one if n == 1 and m.unit_one else m.unit).format(v=text)

@@ -83,7 +83,7 @@ def _remember(key: str, value: Bounds) -> None:
 
 def index(session: Session, document_ids: Iterable[int]) -> dict[int, Bounds]:
     """Word boundaries of each document, read from the cache or computed once."""
-    ids = sorted(set(int(i) for i in document_ids))
+    ids = sorted({int(i) for i in document_ids})
     if not ids:
         return {}
     shas: dict[int, str] = {}

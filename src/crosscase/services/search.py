@@ -60,7 +60,13 @@ def _containing(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int
 
 
 def _sentence(text: str, para: tuple[int, int], start: int, end: int) -> tuple[int, int]:
+    """The sentence(s) around a hit, within its paragraph and after any speaker label."""
+    from crosscase.io.importers.structure import speech_start
+
     p0, p1 = para
+    body = p0 + speech_start(text[p0:p1])
+    if body <= start:
+        p0 = body
     s = p0
     for m in _SENTENCE_END.finditer(text, p0, start):
         s = m.end()

@@ -49,6 +49,7 @@ class ReportData:
     quotes_per_cell: int
     framework: bool  # columns are cases, so summaries and ratings apply
     exported: date = field(default_factory=date.today)
+    dashes: bool = False  # set by a writer that showed "–" for an empty cell
 
     def cell(self, code_id: int, key: int | str) -> ReportCell:
         return self.cells[(code_id, key)]

@@ -105,6 +105,7 @@ class _Label:
     timestamp: str | None
     kind: str  # "colon", "dash", "bracket", "header"
     alone: bool  # the label is all there is on its line
+    body: int = 0  # where the spoken words start in the line
 
 
 def _key(name: str) -> str:
@@ -138,12 +139,14 @@ def label_at(line: str) -> _Label | None:
     head = line[:_HEAD_CHARS].strip()
     if not head:
         return None
+    lead = len(line) - len(line.lstrip())
     first = head[0]
     if first == "[" or first == "(" or first.isdigit():
         m = _BRACKET.match(head)
         if m and _plausible_name(m.group("name").strip(), "bracket"):
             ts = _clean_ts(m.group("ts1"), m.group("ts2"), m.group("ts3"))
-            return _Label(m.group("name").strip(), ts, "bracket", not m.group("rest").strip())
+            return _Label(m.group("name").strip(), ts, "bracket", not m.group("rest").strip(),
+                          lead + m.start("rest"))
     m = _COLON.match(head)
     kind = "colon"
     if m is None:
@@ -154,14 +157,20 @@ def label_at(line: str) -> _Label | None:
         if _plausible_name(name, kind):
             ts = _clean_ts(m.group("ts1"), m.group("ts2"), m.group("ts3"))
             alone = not m.group("rest").strip() and len(line.strip()) <= len(head)
-            return _Label(name, ts, kind, alone)
+            return _Label(name, ts, kind, alone, lead + m.start("rest"))
         return None
     m = _HEADER.match(head)
     if m is not None and len(line.strip()) <= len(head):
         name = m.group("name").strip()
         if _plausible_name(name, "header"):
-            return _Label(name, _clean_ts(m.group("ts2")), "header", True)
+            return _Label(name, _clean_ts(m.group("ts2")), "header", True, len(line))
     return None
+
+
+def speech_start(line: str) -> int:
+    """Where the words start in a paragraph that may open with a speaker label (0 if none)."""
+    label = label_at(line)
+    return label.body if label is not None else 0
 
 
 def starts_turn(line: str) -> bool:
