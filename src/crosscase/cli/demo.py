@@ -32,18 +32,15 @@ def run(args: argparse.Namespace) -> int:
     from crosscase.db.project import open_project
 
     with open_project(path) as project:
-        try:
-            from crosscase.cli.matrix import print_table
+        from crosscase.analysis.matrix import compute_matrix
+        from crosscase.io.exporters import export_report, matrix_files
 
-            print_table(project, cols="cases", measure="segments", rollup=False)
-        except ImportError:
-            pass
+        print()
+        for measure in ("segments", "rate"):
+            matrix = compute_matrix(project, cols="cases", measure=measure, rollup=True)
+            sys.stdout.write(matrix_files.to_table(matrix))
+            print()
         report = args.out / "Co-production study report.docx"
-        try:
-            from crosscase.io.exporters import export_report
-
-            export_report(project, report, "docx")
-            print(f"wrote the Word report: {report}")
-        except ImportError:
-            print("the Word report is not available in this build")
+        export_report(project, report, "docx")
+        print(f"wrote the Word report: {report.resolve()}")
     return 0
