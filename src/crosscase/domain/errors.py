@@ -48,6 +48,10 @@ class ImportRefused(CrosscaseError):
     """One input file cannot be imported; the reason is for the user."""
 
 
+class PasswordRequired(ImportRefused):
+    """The file can be imported with the right password (the workbench asks for it)."""
+
+
 class NotFound(CrosscaseError):
     """A named document, code, case or coding does not exist."""
 

@@ -22,7 +22,14 @@ from crosscase.db.models import (
     Turn,
 )
 from crosscase.db.project import Project
-from crosscase.domain.errors import Cancelled, CrosscaseError, ImportRefused, NotFound, UsageError
+from crosscase.domain.errors import (
+    Cancelled,
+    CrosscaseError,
+    ImportRefused,
+    NotFound,
+    PasswordRequired,
+    UsageError,
+)
 from crosscase.domain.extract import Extracted
 from crosscase.domain.progress import Progress
 from crosscase.services import cases
@@ -40,6 +47,7 @@ class FileResult:
     status: str  # "imported", "skipped", "failed"
     message: str = ""
     document_id: int | None = None
+    needs_password: bool = False  # the same file would import with the right password
 
 
 @dataclass
@@ -243,6 +251,8 @@ def _import_one(
             did = store(s, project, case_id, path.stem, extracted, original=data,
                         original_name=path.name)
         return FileResult(path, "imported", f"{path.name}: imported", did)
+    except PasswordRequired as exc:
+        return FileResult(path, "failed", str(exc), needs_password=True)
     except CrosscaseError as exc:
         return FileResult(path, "failed", str(exc))
     except MemoryError:

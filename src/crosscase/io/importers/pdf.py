@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from crosscase.domain.errors import ImportRefused
+from crosscase.domain.errors import ImportRefused, PasswordRequired
 from crosscase.domain.extract import Extracted, Page
 from crosscase.io.importers.structure import build, starts_turn
 
@@ -168,10 +168,10 @@ def extract_pdf(data: bytes, name: str, password: str | None = None) -> Extracte
             document = PDFDocument(parser, password=password or "")
         except PDFPasswordIncorrect:
             if password:
-                raise ImportRefused(
+                raise PasswordRequired(
                     f"{name}: the password is wrong; give the right one (--password)"
                 ) from None
-            raise ImportRefused(
+            raise PasswordRequired(
                 f"{name}: is password-protected; give the password (--password)"
             ) from None
         except PDFEncryptionError as exc:
