@@ -37,6 +37,7 @@ from crosscase.services import ui_support
 from crosscase.ui import messages, theme
 from crosscase.ui.coding import CodingController
 from crosscase.ui.context import ProjectContext
+from crosscase.ui.exchange import RefiExchange
 from crosscase.ui.settings import Settings
 from crosscase.ui.views.cases_panel import CasesPanel
 from crosscase.ui.views.code_details import CodeDetails
@@ -61,6 +62,8 @@ class MainWindow(QMainWindow):
         self.search_view: QWidget | None = None
         self.matrix_view: QWidget | None = None
         self.import_dialog: QWidget | None = None
+        self.shortcuts_dialog: QWidget | None = None
+        self.about_dialog: QWidget | None = None
         self.emphasised: int | None = None
         self.setWindowTitle("Crosscase")
         self.setAcceptDrops(True)
@@ -117,6 +120,7 @@ class MainWindow(QMainWindow):
 
         self.coding = CodingController(self, lambda: self.context, self.current_document,
                                        self.edit_memo)
+        self.exchange = RefiExchange(self, lambda: self.context, self.open_project)
         self._build_menus()
         self._build_status()
         self._set_project_ui(False)
@@ -153,6 +157,19 @@ class MainWindow(QMainWindow):
         f.addSeparator()
         self.import_action = self._action(f, "&Import documents…", lambda: self.import_documents(),
                                           "Ctrl+Shift+I", "Import files or folders into a case")
+        f.addSeparator()
+        self._action(f, "Import REFI-&QDA project…", self.exchange.import_project,
+                     tip="Make a new Crosscase project from a .qdpx written by NVivo, ATLAS.ti, "
+                         "MAXQDA or another program")
+        self.export_qdpx_action = self._action(
+            f, "&Export REFI-QDA project…", self.exchange.export_project,
+            tip="Write the whole project as a .qdpx for other programs")
+        self.export_qdc_action = self._action(
+            f, "Export code&book (REFI-QDA .qdc)…", self.exchange.export_codebook,
+            tip="Write the codebook alone as a .qdc")
+        self.load_qdc_action = self._action(
+            f, "&Load codebook (.qdc)…", self.exchange.load_codebook,
+            tip="Add the codes of a REFI-QDA codebook to this project")
         f.addSeparator()
         self.close_action = self._action(f, "&Close project", self.close_project, "Ctrl+Shift+W")
         self._action(f, "&Quit", self.close, "Ctrl+Q")
@@ -222,7 +239,9 @@ class MainWindow(QMainWindow):
         self._action(h, "&About Crosscase", self.show_about)
 
         self.project_actions = [self.import_action, self.close_action, self.find_action,
-                                self.segments_action, self.matrix_action]
+                                self.segments_action, self.matrix_action,
+                                self.export_qdpx_action, self.export_qdc_action,
+                                self.load_qdc_action]
 
     def _build_status(self) -> None:
         self.saved_label = QLabel()
@@ -583,18 +602,34 @@ class MainWindow(QMainWindow):
         self.codebook_panel.filter.setFocus()
         self.codebook_panel.filter.selectAll()
 
-    def show_shortcuts(self) -> None:
-        from crosscase.ui.views.welcome import SHORTCUTS_HTML
+    def show_shortcuts(self) -> QWidget:
+        """The shortcuts of the window's actions as they are now (a fresh list each time)."""
+        from crosscase.ui.dialogs.help_dialogs import ShortcutsDialog
 
-        messages.info(self, "Keyboard shortcuts", SHORTCUTS_HTML)
+        if self.shortcuts_dialog is not None:
+            self.shortcuts_dialog.close()
+        dlg = ShortcutsDialog(self)
+        self._keep_dialog(dlg, "shortcuts_dialog")
+        dlg.show()
+        return dlg
 
-    def show_about(self) -> None:
-        from crosscase import __version__
+    def show_about(self) -> QWidget:
+        from crosscase.ui.dialogs.help_dialogs import AboutDialog
 
-        messages.info(self, "About Crosscase",
-                      f"Crosscase {__version__}\n\nA workbench for comparative qualitative case "
-                      "studies. Your project stays on this computer: Crosscase never opens a "
-                      "network connection.")
+        if self.about_dialog is not None:
+            self.about_dialog.close()
+        project = self.context.project.path if self.context is not None else None
+        dlg = AboutDialog(project, self)
+        self._keep_dialog(dlg, "about_dialog")
+        dlg.open()
+        return dlg
+
+    def _keep_dialog(self, dlg: QWidget, attr: str) -> None:
+        """Hold ``dlg`` in ``attr`` until it is closed (and deleted)."""
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        setattr(self, attr, dlg)
+        dlg.destroyed.connect(
+            lambda _obj=None: setattr(self, attr, None) if getattr(self, attr) is dlg else None)
 
     # -- life ------------------------------------------------------------------------------------------
     def restore_layout(self) -> None:
@@ -606,6 +641,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, e: QCloseEvent) -> None:
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
+        self.exchange.shutdown()
         self.close_project()
         self.settings.sync()
         super().closeEvent(e)

@@ -8,8 +8,9 @@ replace them.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from crosscase.domain.errors import CrosscaseError
 
@@ -62,6 +63,39 @@ def ask_item(parent: QWidget | None, title: str, label: str, items: list[str]) -
         return None
     item, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
     return item if ok else None
+
+
+def ask_password(parent: QWidget | None, title: str, label: str) -> str | None:
+    """A password typed behind dots, or None if cancelled (or left empty)."""
+    if not interactive:
+        return None
+    text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
+    return text if ok and text else None
+
+
+def ask_open_file(parent: QWidget | None, title: str, filters: str) -> Path | None:
+    """An existing file chosen by the user, or None."""
+    if not interactive:
+        return None
+    name, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+    return Path(name) if name else None
+
+
+def ask_save_file(parent: QWidget | None, title: str, filters: str, suggested: Path | None = None,
+                  *, suffix: str = "", confirm_overwrite: bool = True) -> Path | None:
+    """Where to write a new file, or None; ``suffix`` is added to a name typed without one."""
+    if not interactive:
+        return None
+    dlg = QFileDialog(parent, title, str(suggested or ""), filters)
+    dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dlg.setFileMode(QFileDialog.FileMode.AnyFile)
+    if suffix:
+        dlg.setDefaultSuffix(suffix.lstrip("."))
+    dlg.setOption(QFileDialog.Option.DontConfirmOverwrite, not confirm_overwrite)
+    if not dlg.exec():
+        return None
+    chosen = dlg.selectedFiles()
+    return Path(chosen[0]) if chosen else None
 
 
 def ask_color(parent: QWidget | None, current: str, title: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Work off the GUI thread: imports and searches.
+"""Work off the GUI thread: imports, exchanges and searches.
 
 Workers hand back plain values (ids, dataclasses of str and int), never ORM
 objects or sessions; each opens its own sessions through the core. Progress
@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
 from crosscase.db.project import Project
+from crosscase.domain.errors import Cancelled
 from crosscase.domain.progress import Progress
 from crosscase.services import documents
 
@@ -25,17 +26,67 @@ class ImportWorker(QThread):
     progressed = Signal(int, int, str)
     #: (path, status: imported/skipped/failed, message)
     file_done = Signal(str, str, str)
+    #: (path) a file that failed only for want of the right password
+    password_needed = Signal(str)
     #: (imported, skipped, failed, cancelled)
     done = Signal(int, int, int, bool)
     #: an unexpected error stopped the batch
     crashed = Signal(str)
 
     def __init__(self, project: Project, paths: list[Path], case: str,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, password: str | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self.paths = list(paths)
         self.case = case
+        self.password = password
+        self.progress = Progress(on_change=self._on_progress)
+
+    def _on_progress(self, p: Progress) -> None:
+        self.progressed.emit(p.done, p.total, p.label)
+
+    def cancel(self) -> None:
+        self.progress.cancel()
+
+    def _on_result(self, result: documents.FileResult) -> None:
+        self.file_done.emit(str(result.path), result.status, result.message)
+        if result.needs_password:
+            self.password_needed.emit(str(result.path))
+
+    def run(self) -> None:
+        try:
+            report = documents.import_files(
+                self.project, self.paths, self.case, password=self.password,
+                progress=self.progress, on_result=self._on_result,
+            )
+        except Exception as exc:  # noqa: BLE001 - shown to the researcher, never a crash
+            from crosscase.ui.messages import describe
+
+            self.crashed.emit(describe(exc))
+            return
+        self.done.emit(len(report.imported), len(report.skipped), len(report.failed),
+                       report.cancelled)
+
+
+class ProgressWorker(QThread):
+    """Runs ``fn(progress)`` once, off the GUI thread, with progress and cancel.
+
+    ``fn`` gets a Qt-free :class:`Progress` to report on and to check for
+    cancel; its result (a plain value or report) comes back by ``succeeded``.
+    """
+
+    #: (steps done, steps in all, what is being done)
+    progressed = Signal(int, int, str)
+    #: the value ``fn`` returned
+    succeeded = Signal(object)
+    #: one readable line saying why it failed
+    failed = Signal(str)
+    #: the user cancelled; whatever ``fn`` undoes on cancel is undone
+    stopped = Signal()
+
+    def __init__(self, fn: Callable[[Progress], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.fn = fn
         self.progress = Progress(on_change=self._on_progress)
 
     def _on_progress(self, p: Progress) -> None:
@@ -46,17 +97,16 @@ class ImportWorker(QThread):
 
     def run(self) -> None:
         try:
-            report = documents.import_files(
-                self.project, self.paths, self.case, progress=self.progress,
-                on_result=lambda r: self.file_done.emit(str(r.path), r.status, r.message),
-            )
+            result = self.fn(self.progress)
+        except Cancelled:
+            self.stopped.emit()
+            return
         except Exception as exc:  # noqa: BLE001 - shown to the researcher, never a crash
             from crosscase.ui.messages import describe
 
-            self.crashed.emit(describe(exc))
+            self.failed.emit(describe(exc))
             return
-        self.done.emit(len(report.imported), len(report.skipped), len(report.failed),
-                       report.cancelled)
+        self.succeeded.emit(result)
 
 
 class _Signals(QObject):

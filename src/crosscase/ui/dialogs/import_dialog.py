@@ -1,10 +1,16 @@
-"""Import files or whole folders into a case, with progress, cancel and reasons for failures."""
+"""Import files or whole folders into a case, with progress, cancel and reasons for failures.
+
+A PDF that is password-protected fails in the batch like any other file; when
+the batch is done the dialog asks for each such file's password in turn and
+imports it again, alone, updating its row.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from crosscase.services import documents, ui_support
+from crosscase.ui import messages
 from crosscase.ui.context import ProjectContext
 from crosscase.ui.workers import ImportWorker
 
@@ -30,6 +37,12 @@ FILE_FILTER = (
 )
 
 _MARKS = {"imported": ("✓", "#2e8b57"), "skipped": ("–", "#8a8a8a"), "failed": ("✗", "#c0392b")}
+#: the command line's hint at the end of a password message; the dialog asks instead
+_CLI_HINT = re.compile(r"\s*\(--password\)\s*$")
+
+
+def _readable(message: str) -> str:
+    return _CLI_HINT.sub("", message)
 
 
 class ImportDialog(QDialog):
@@ -48,6 +61,12 @@ class ImportDialog(QDialog):
         self.context = context
         self.worker: ImportWorker | None = None
         self.imported_ids: list[int] = []
+        self.case = ""
+        self.cancelled = False
+        #: files of this batch that wait for a password, in the order they failed
+        self.locked: list[str] = []
+        #: the file being imported again with a password, if any
+        self.retrying: str | None = None
         self.setWindowTitle("Import documents")
         self.setAcceptDrops(True)
         self.resize(640, 520)
@@ -188,9 +207,11 @@ class ImportDialog(QDialog):
         self.progress.show()
         self.status.setText("Importing…")
         self.close_button.setText("Stop")
+        self.case, self.cancelled, self.locked, self.retrying = case, False, [], None
         self.worker = ImportWorker(self.context.project, paths, case, self)
         self.worker.progressed.connect(self._progressed)
         self.worker.file_done.connect(self._file_done)
+        self.worker.password_needed.connect(self._password_needed)
         self.worker.done.connect(self._done)
         self.worker.crashed.connect(self._crashed)
         self.worker.finished.connect(self._worker_finished)
@@ -205,34 +226,99 @@ class ImportDialog(QDialog):
 
     def _file_done(self, path: str, status: str, message: str) -> None:
         mark, colour = _MARKS.get(status, ("?", "#8a8a8a"))
+        message = _readable(message)
         text = message if status == "failed" else f"{Path(path).name}: {status}"
         if status == "skipped":
             text = message
-        item = QListWidgetItem(f"{mark}  {text}")
+        item = self._row(path) if self.retrying == path else None
+        if item is None:
+            item = QListWidgetItem()
+            self.report.addItem(item)
+        item.setText(f"{mark}  {text}")
         item.setForeground(QColor(colour))
         item.setData(Qt.ItemDataRole.UserRole, path)
         item.setData(Qt.ItemDataRole.UserRole + 1, status)
         item.setToolTip(message)
-        self.report.addItem(item)
-        self.report.scrollToBottom()
+        self.report.scrollToItem(item)
+
+    def _row(self, path: str) -> QListWidgetItem | None:
+        for i in range(self.report.count()):
+            item = self.report.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == path:
+                return item
+        return None
+
+    def _password_needed(self, path: str) -> None:
+        if path not in self.locked:
+            self.locked.append(path)
 
     def _done(self, imported: int, skipped: int, failed: int, cancelled: bool) -> None:
+        # the counts are taken from the rows at the end, after any passwords
+        self.cancelled = self.cancelled or cancelled
+
+    def _summarise(self) -> None:
+        """Say what the batch (and any files opened with a password) came to."""
+        statuses = [status for _name, status, _message in self.results()]
+        imported, skipped, failed = (statuses.count(s) for s in ("imported", "skipped", "failed"))
         parts = [f"{imported} imported"]
         if skipped:
             parts.append(f"{skipped} already in the project")
         if failed:
             parts.append(f"{failed} could not be imported (reasons above)")
         text = ", ".join(parts) + "."
-        if cancelled:
+        if self.cancelled:
             text = "Stopped. " + text + " Files imported before stopping are kept."
         self.status.setText(text)
-        self.finished_import.emit(imported, skipped, failed, cancelled)
+        self.finished_import.emit(imported, skipped, failed, self.cancelled)
 
     def _crashed(self, message: str) -> None:
         self.status.setText(f"The import stopped: {message}")
+        self.cancelled = True
 
+    # -- passwords -----------------------------------------------------------------------
+    def _ask_next_password(self) -> None:
+        """Ask for the next locked file's password and import it again; Cancel moves on."""
+        while self.locked:
+            path = self.locked.pop(0)
+            item = self._row(path)
+            name = Path(path).name
+            reason = item.toolTip() if item is not None else f"{name}: needs a password"
+            password = messages.ask_password(
+                self, f"Password for {name}",
+                f"{reason.rstrip('.')}.\n\nPassword for {name} (Cancel leaves it out):",
+            )
+            if password is None:
+                continue
+            self._retry(path, password)
+            return
+        self._finish()
+
+    def _retry(self, path: str, password: str) -> None:
+        self.retrying = path
+        self.status.setText(f"Opening {Path(path).name} with the password…")
+        self.close_button.setText("Stop")
+        self.worker = ImportWorker(self.context.project, [Path(path)], self.case, self,
+                                   password=password)
+        self.worker.file_done.connect(self._file_done)
+        self.worker.password_needed.connect(self._password_needed)
+        self.worker.crashed.connect(self._crashed)
+        self.worker.finished.connect(self._worker_finished)
+        self._update_buttons()
+        self.worker.start()
+
+    # -- the end of a batch -----------------------------------------------------------------
     def _worker_finished(self) -> None:
         self.worker = None
+        self.retrying = None
+        if self.locked and not self.cancelled:
+            # after the current signal has been handled: the question is modal
+            QTimer.singleShot(0, self._ask_next_password)
+            return
+        self._finish()
+
+    def _finish(self) -> None:
+        self.locked = []
+        self._summarise()
         self.close_button.setText("Close")
         self.import_button.setText("Import more…")
         try:
@@ -268,11 +354,14 @@ class ImportDialog(QDialog):
     def _cancel_or_close(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
+            self.cancelled = True
             self.status.setText("Stopping after the current file…")
             return
         self.reject()
 
     def reject(self) -> None:
+        self.locked = []
+        self.cancelled = True
         if self.worker is not None:
             self.worker.cancel()
             self.worker.wait()

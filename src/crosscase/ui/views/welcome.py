@@ -35,9 +35,6 @@ SHORTCUTS = (
     ("Ctrl+= / Ctrl+- / Ctrl+0", "Larger / smaller / normal text"),
 )
 
-SHORTCUTS_HTML = "\n".join(f"{k:<26} {v}" for k, v in SHORTCUTS)
-
-
 class WelcomePage(QWidget):
     new_requested = Signal()
     open_requested = Signal()
