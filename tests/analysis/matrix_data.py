@@ -20,7 +20,12 @@ from crosscase.db.project import Project
 from crosscase.domain.extract import Extracted, Paragraph, Turn
 from crosscase.services import cases, documents
 
-WORDS = ["we", "decide", "what", "goes", "in", "the", "shop", "window", "now", "and", "the", "café", "runs", "on", "members", "who", "take", "the", "till", "the", "social", "worker", "comes", "to", "me", "for", "my", "review", "meeting", "income", "from", "the", "caravan", "park", "pays", "for", "the", "minibus", "naïve", "Ünal", "½", "3rd", "2024", "co-production", "is", "about", "working", "together", "trust", "relationships", "matter"]
+WORDS = (
+    "we decide what goes in the shop window now and the café runs on members who take "
+    "the till the social worker comes to me for my review meeting income from the "
+    "caravan park pays for the minibus naïve Ünal ½ 3rd 2024 co-production is about "
+    "working together trust relationships matter"
+).split()
 
 
 @dataclass

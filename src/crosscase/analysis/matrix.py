@@ -176,7 +176,7 @@ class Layout:
             self.cols = [
                 Column(int(did), f"{case}/{name}" if d else str(name), int(cid))
                 for (did, name, case, cid), d in zip(
-                    self.docs[["name", "case", "case_id"]].itertuples(), dup
+                    self.docs[["name", "case", "case_id"]].itertuples(), dup, strict=False
                 )
             ]
             self.doc_col = np.arange(len(self.docs), dtype=np.int64)

@@ -49,20 +49,28 @@ def word_mask(text: str) -> np.ndarray:
     """True at each code point of ``text`` that regular expressions call ``\\w``."""
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     table = _bmp_table()
+    if not cps.size or int(cps.max()) <= 0xFFFF:
+        return table[cps]
     astral = cps > 0xFFFF
     mask = table[np.where(astral, 0, cps)]
-    if astral.any():
-        for cp in np.unique(cps[astral]).tolist():
-            mask[cps == cp] = chr(cp).isalnum()
+    for cp in np.unique(cps[astral]).tolist():
+        mask[cps == cp] = chr(cp).isalnum()
     return mask
 
 
 def boundaries(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Start and end (exclusive) offsets of every word, in order."""
-    mask = word_mask(text).astype(np.int8)
-    edges = np.diff(np.concatenate(([0], mask, [0])))
-    starts = np.flatnonzero(edges == 1).astype(np.int32)
-    ends = np.flatnonzero(edges == -1).astype(np.int32)
+    mask = word_mask(text)
+    if not mask.size:
+        return np.zeros(0, np.int32), np.zeros(0, np.int32)
+    before = np.empty_like(mask)
+    before[0] = False
+    before[1:] = mask[:-1]
+    after = np.empty_like(mask)
+    after[-1] = False
+    after[:-1] = mask[1:]
+    starts = np.flatnonzero(mask & ~before).astype(np.int32)
+    ends = (np.flatnonzero(mask & ~after) + 1).astype(np.int32)
     return starts, ends
 
 
@@ -145,7 +153,7 @@ def _laid_out(session: Session, docs: np.ndarray) -> tuple[np.ndarray, np.ndarra
         if _last_layout:
             old_docs, old_bounds, result = _last_layout
             if np.array_equal(old_docs, docs) and all(
-                a[0] is b[0] for a, b in zip(old_bounds, bounds)
+                a[0] is b[0] for a, b in zip(old_bounds, bounds, strict=True)
             ):
                 return result  # type: ignore[no-any-return]
     base = np.zeros(len(docs), dtype=np.int64)

@@ -1,0 +1,73 @@
+"""``crosscase matrix PROJECT``: the cross-case matrix as a table, CSV, JSON, Excel or Word."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from crosscase.cli.common import add_project
+
+MEASURE_NAMES = ("segments", "documents", "participants", "words", "share", "rate", "presence")
+FORMATS = ("table", "csv", "json", "xlsx", "docx")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    add_project(p)
+    p.add_argument(
+        "--cols", default="cases", metavar="COLS",
+        help="columns: cases, documents, or a case, document or participant attribute "
+        "(e.g. role; scope:name if the name is used twice)",
+    )
+    p.add_argument("--measure", default="segments", choices=MEASURE_NAMES,
+                   help="what the cells count (default: segments)")
+    p.add_argument("--rollup", action="store_true",
+                   help="a code also counts its sub-codes' passages (each passage once)")
+    p.add_argument("--format", default="table", choices=FORMATS, dest="format")
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help="write to FILE (needed for xlsx and docx)")
+    p.add_argument("--code", action="append", metavar="CODE",
+                   help="only this code (path or unique name); may be repeated")
+    p.add_argument("--case", action="append", metavar="CASE",
+                   help="only this case; may be repeated")
+
+
+def run(args: argparse.Namespace) -> int:
+    from crosscase.db.project import open_project
+    from crosscase.domain.errors import UsageError
+
+    fmt = args.format
+    if fmt in ("xlsx", "docx") and args.out is None:
+        raise UsageError(f"--format {fmt} needs --out FILE")
+    with open_project(Path(args.project_path)) as project:
+        with project.session() as s:
+            from crosscase.services import cases, codebook
+
+            code_ids = [codebook.resolve(s, c) for c in args.code] if args.code else None
+            case_ids = [cases.resolve(s, c) for c in args.case] if args.case else None
+        options = {"cols": args.cols, "rollup": args.rollup, "code_ids": code_ids,
+                   "case_ids": case_ids}
+        if fmt == "docx":
+            from crosscase.io.exporters.docx_report import export_docx
+
+            export_docx(project, args.out, measure=args.measure, content=("counts",), **options)
+            print(f"wrote {args.out}")
+            return 0
+        if fmt == "xlsx":
+            from crosscase.io.exporters.xlsx_report import export_xlsx
+
+            export_xlsx(project, args.out, measures=[args.measure], **options)
+            print(f"wrote {args.out}")
+            return 0
+        from crosscase.analysis.matrix import compute_matrix
+        from crosscase.io.exporters import matrix_files
+
+        matrix = compute_matrix(project, measure=args.measure, **options)
+    if args.out is not None:
+        matrix_files.write_matrix(matrix, args.out, fmt)
+        print(f"wrote {args.out}")
+        return 0
+    render = {"table": matrix_files.to_table, "csv": matrix_files.to_csv,
+              "json": matrix_files.to_json}[fmt]
+    sys.stdout.write(render(matrix))
+    return 0

@@ -1,0 +1,201 @@
+"""The matrix in Excel, for the co-author who wants the numbers.
+
+One sheet per measure (codes down, columns across, the definition under the
+table), a sheet of every coded segment with its citation, the codebook, the
+framework cells (rating, summary, pinned quotes) and a sheet of notes.
+Text that looks like a formula is written as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from crosscase.analysis import frames
+from crosscase.analysis.columns import ColumnSpec
+from crosscase.analysis.matrix import Layout, Matrix, validate_cases
+from crosscase.analysis.measures import MEASURES
+from crosscase.analysis.measures import measure as lookup_measure
+from crosscase.io.exporters.report_data import write_private
+from crosscase.services import codebook, framework, segments
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+
+SEGMENT_COLUMNS = [
+    "id", "case", "document", "code", "speaker", "paragraph", "page", "start", "end",
+    "text", "citation", "coder", "memo",
+]
+CODEBOOK_COLUMNS = [
+    "path", "name", "level", "color", "definition", "inclusion", "exclusion", "example", "memo",
+]
+FRAMEWORK_COLUMNS = ["code", "case", "rating", "summary", "pinned quotes", "pins"]
+
+
+def sheet_name(text: str, taken: set[str]) -> str:
+    base = _BAD_SHEET.sub("-", text).strip("'")[:31] or "Sheet"
+    name, n = base, 1
+    while name.casefold() in taken:
+        n += 1
+        suffix = f" ({n})"
+        name = base[: 31 - len(suffix)] + suffix
+    taken.add(name.casefold())
+    return name
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return _ILLEGAL.sub("", value)
+    return value
+
+
+def export_xlsx(
+    project: Any,
+    out: Path,
+    *,
+    measures: Iterable[str] | None = None,
+    measure: str | None = None,
+    cols: str | ColumnSpec = "cases",
+    rollup: bool = False,
+    code_ids: list[int] | None = None,
+    case_ids: list[int] | None = None,
+    segments_sheet: bool = True,
+    **_ignored: Any,
+) -> Path:
+    """Write the workbook to ``out`` (readable by its owner only) and return the path.
+
+    ``measures`` (or one ``measure``) chooses the measure sheets; all by default.
+    Options meant for the Word report (``content``, ``title`` ...) are ignored.
+    """
+    if measures is None:
+        names = [lookup_measure(measure).name] if measure else list(MEASURES)
+    else:
+        names = [lookup_measure(m).name for m in measures]
+    with frames.use_session(project) as session:
+        validate_cases(session, case_ids)
+        layout = Layout(session, cols=cols, rollup=rollup, code_ids=code_ids, case_ids=case_ids,
+                        need_speakers="participants" in names)
+        matrices = [layout.matrix(n) for n in names]
+        row_ids = [r.code_id for r in layout.rows]
+        nodes = codebook.tree(session)
+        seg_rows: list[dict[str, Any]] = []
+        if segments_sheet and row_ids:
+            wanted = (
+                sorted({d for c in row_ids for d in codebook.descendants(nodes, c)})
+                if rollup else row_ids
+            )
+            for seg in segments.fetch(session, code_ids=wanted, case_ids=case_ids):
+                d = seg.as_json()
+                d["citation"] = seg.citation()
+                seg_rows.append({k: d.get(k) for k in SEGMENT_COLUMNS})
+        cells = framework.cells(session, row_ids, case_ids)
+        pins = framework.pinned(session, row_ids, case_ids)
+        case_names = frames.cases_frame(session)["name"].to_dict()
+        scale = framework.rating_scale(session)
+    taken: set[str] = set()
+    sheets: list[tuple[str, pd.DataFrame, dict[str, Any]]] = []
+    for mx in matrices:
+        sheets.append((sheet_name(MEASURES[mx.measure].label, taken), _matrix_frame(mx),
+                       {"kind": "matrix", "matrix": mx}))
+    if segments_sheet:
+        sheets.append((sheet_name("Segments", taken),
+                       pd.DataFrame(seg_rows, columns=SEGMENT_COLUMNS), {"kind": "text"}))
+    sheets.append((sheet_name("Codebook", taken), _codebook_frame(nodes), {"kind": "text"}))
+    fw_rows = []
+    order = {cid: i for i, cid in enumerate(nodes)}
+    for (code, case), view in sorted(cells.items(),
+                                     key=lambda kv: (order.get(kv[0][0], 0), kv[0][1])):
+        if view.empty:
+            continue
+        quotes = pins.get((code, case), [])
+        fw_rows.append({
+            "code": nodes[code].path if code in nodes else str(code),
+            "case": case_names.get(case, str(case)),
+            "rating": view.rating or "",
+            "summary": view.summary,
+            "pinned quotes": "\n".join(f"\u201c{q.text.strip()}\u201d {q.citation()}"
+                                       for q in quotes),
+            "pins": len(quotes),
+        })
+    sheets.append((sheet_name("Framework", taken),
+                   pd.DataFrame(fw_rows, columns=FRAMEWORK_COLUMNS), {"kind": "text"}))
+    notes = [
+        ("Exported", date.today().isoformat()),
+        ("Columns", matrices[0].spec.description if matrices else ""),
+        ("Roll-up", "yes" if rollup else "no"),
+        ("Rating scale", ", ".join(scale) + " (lowest first)"),
+    ] + [(MEASURES[m.measure].label, m.definition) for m in matrices]
+    sheets.append((sheet_name("Notes", taken), pd.DataFrame(notes, columns=["item", "note"]),
+                   {"kind": "text"}))
+
+    def write(path: Path) -> None:
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            for name, df, meta in sheets:
+                df = df.map(_clean) if not df.empty else df
+                df.to_excel(writer, sheet_name=name, index=False)
+                _format(writer.sheets[name], df, meta)
+
+    return write_private(Path(out), write)
+
+
+def _matrix_frame(mx: Matrix) -> pd.DataFrame:
+    df = mx.values.copy()
+    df.columns = pd.Index([c.name for c in mx.cols])
+    df.insert(0, "level", [r.depth for r in mx.rows])
+    df.insert(0, "code", [r.path for r in mx.rows])
+    return df.reset_index(drop=True)
+
+
+def _codebook_frame(nodes: dict[int, codebook.CodeNode]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"path": n.path, "name": n.name, "level": n.depth, "color": n.color,
+          "definition": n.definition, "inclusion": n.inclusion, "exclusion": n.exclusion,
+          "example": n.example, "memo": n.memo} for n in nodes.values()],
+        columns=CODEBOOK_COLUMNS,
+    )
+
+
+def _format(ws: Any, df: pd.DataFrame, meta: dict[str, Any]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="D9D9D9")
+    for cell in ws[1]:
+        cell.font = bold
+        cell.fill = fill
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    ws.freeze_panes = "B2" if meta["kind"] == "matrix" else "A2"
+    # text that starts with "=" stays text
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+    widths: dict[str, float] = {}
+    for i, col in enumerate(df.columns, 1):
+        sample = [str(col)] + [str(v) for v in df[col].head(200).tolist()]
+        longest = max(len(s) for s in sample) if sample else 8
+        widths[get_column_letter(i)] = min(max(8, longest + 2), 60)
+    for letter, w in widths.items():
+        ws.column_dimensions[letter].width = w
+    if meta["kind"] == "matrix":
+        mx: Matrix = meta["matrix"]
+        integer = MEASURES[mx.measure].integer
+        base = min((r.depth for r in mx.rows), default=0)
+        for i, r in enumerate(mx.rows, 2):
+            ws.cell(row=i, column=1).alignment = Alignment(indent=r.depth - base)
+            for j in range(3, 3 + len(mx.cols)):
+                ws.cell(row=i, column=j).number_format = "0" if integer else "0.00"
+        note_row = len(mx.rows) + 3
+        ws.cell(row=note_row, column=1, value="Note: " + mx.definition)
+        ws.cell(row=note_row, column=1).alignment = Alignment(wrap_text=False)
+    else:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and len(cell.value) > 60:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
