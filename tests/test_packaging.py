@@ -29,6 +29,7 @@ def test_wheel_holds_migrations_resources_and_samples(wheel: Path) -> None:
     assert "crosscase/migrations/env.py" in names
     assert "crosscase/migrations/versions/0001_initial_schema.py" in names
     assert "crosscase/migrations/versions/0002_framework_cells.py" in names
+    assert "crosscase/migrations/versions/0003_coding_span_index.py" in names
     assert "crosscase/resources/codebook.json" in names
     assert "crosscase/sample_data/cases.json" in names
     assert "crosscase/sample_data/demo_codings.jsonl" in names

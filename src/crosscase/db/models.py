@@ -222,7 +222,11 @@ class Code(Base):
 
 class Coding(Base):
     __tablename__ = "coding"
-    __table_args__ = (CheckConstraint('"start" >= 0 AND "end" > "start"', name="span"),)
+    __table_args__ = (
+        CheckConstraint('"start" >= 0 AND "end" > "start"', name="span"),
+        # the matrix reads codings by code with their span: one index covers it
+        Index("ix_coding_code_span", "code_id", "document_id", "start", "end"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(
         ForeignKey("document.id", ondelete="CASCADE"), index=True
