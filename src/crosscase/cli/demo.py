@@ -41,6 +41,6 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(matrix_files.to_table(matrix))
             print()
         report = args.out / "Co-production study report.docx"
-        export_report(project, report, "docx")
+        export_report(project, report, "docx", rollup=True)
         print(f"wrote the Word report: {report.resolve()}")
     return 0

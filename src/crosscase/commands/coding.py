@@ -47,12 +47,12 @@ class ApplyCodings(Command):
         existing: set[tuple[int, int, int, int]] = set()
         docs = {s.document_id for s in self.specs}
         codes = {s.code_id for s in self.specs}
-        for row in session.execute(
+        for found in session.execute(
             select(Coding.document_id, Coding.code_id, Coding.start, Coding.end).where(
                 Coding.document_id.in_(docs), Coding.code_id.in_(codes)
             )
         ):
-            existing.add(tuple(row))  # type: ignore[arg-type]
+            existing.add((found.document_id, found.code_id, found.start, found.end))
         new: list[Row] = []
         created = utcnow()
         for spec in self.specs:
@@ -69,10 +69,10 @@ class ApplyCodings(Command):
             })
         if new:
             ids = session.scalars(
-                insert(Coding.__table__).returning(Coding.id, sort_by_parameter_order=True), new
+                insert(Coding).returning(Coding.id, sort_by_parameter_order=True), new
             ).all()
-            for row, cid in zip(new, ids, strict=True):
-                row["id"] = cid
+            for values, cid in zip(new, ids, strict=True):
+                values["id"] = cid
         self.ids = [r["id"] for r in new]
         self._rows = new
 

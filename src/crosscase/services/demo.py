@@ -72,7 +72,43 @@ def build_demo(out_dir: Path, *, sample_data: Path = SAMPLE_DATA) -> Path:
                 f"row {errors[0].line}: {errors[0].message}"
             )
         ApplyCodings(specs, label="Demo codings").do(project)
+        framework_file = sample_data / "demo_framework.json"
+        if framework_file.exists():
+            _framework(project, json.loads(framework_file.read_text(encoding="utf-8")))
     return path
+
+
+def _framework(project: Any, cells: list[dict[str, Any]]) -> None:
+    """The researchers' judgements: summary, rating and pinned quotes per code and case."""
+    from sqlalchemy import select
+
+    from crosscase.commands.framework import PinQuote, SetFrameworkCell
+    from crosscase.db.models import Coding, Document
+    from crosscase.services import codebook
+
+    for cell in cells:
+        with project.session() as s:
+            code_id = codebook.resolve(s, cell["code"])
+            case_id = cases.resolve(s, cell["case"])
+            pins = []
+            for quote in cell.get("pins") or []:
+                wanted = " ".join(quote.split())
+                found = [
+                    cid for cid, snippet in s.execute(
+                        select(Coding.id, Coding.snippet)
+                        .join(Document, Document.id == Coding.document_id)
+                        .where(Coding.code_id == code_id, Document.case_id == case_id)
+                    )
+                    if " ".join(snippet.split()) == wanted
+                ]
+                if not found:
+                    raise DemoError(f"demo framework: no {cell['code']} coding in "
+                                    f"{cell['case']} reads \"{quote[:50]}\"")
+                pins.append(found[0])
+        SetFrameworkCell(code_id, case_id, summary=cell.get("summary", ""),
+                         rating=cell.get("rating")).do(project)
+        for coding_id in pins:
+            PinQuote(code_id, case_id, coding_id).do(project)
 
 
 def _participants(project: Any, case_id: int, participants: dict[str, dict[str, Any]]) -> None:
