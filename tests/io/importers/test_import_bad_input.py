@@ -194,3 +194,16 @@ def test_random_bytes_under_every_name(data: bytes, name: str) -> None:
         extract(Path(name), data=data).check()
     except ImportRefused as exc:
         assert str(exc).startswith(name + ": ")
+
+
+def test_an_unrecognisable_legacy_file_named_doc_is_taken_for_word() -> None:
+    from pathlib import Path
+
+    import pytest
+
+    from crosscase.domain.errors import ImportRefused
+    from crosscase.io.importers import extract
+
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
+    with pytest.raises(ImportRefused, match=r"minutes\.doc: is a Word 97-2003 file; .* save it as \.docx"):
+        extract(Path("minutes.doc"), data=data)

@@ -103,7 +103,13 @@ def _ole2(name: str, data: bytes) -> ImportRefused:
         return ImportRefused(
             f"{name}: is password-protected; remove the password in Word and import again"
         )
-    if "WordDocument".encode("utf-16-le") in data:
+    other_office = any(
+        stream.encode("utf-16-le") in data
+        for stream in ("Workbook", "Book", "PowerPoint Document", "__substg1.0_")
+    )
+    word_suffix = name.lower().endswith((".doc", ".dot", ".docx", ".docm"))
+    if "WordDocument".encode("utf-16-le") in data or (word_suffix and not other_office):
+        # a legacy file without a recognisable stream, named as Word, most likely is Word
         return ImportRefused(
             f"{name}: is a Word 97-2003 file; open it in Word and save it as .docx"
         )
