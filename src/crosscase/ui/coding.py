@@ -7,6 +7,7 @@ Every operation reads the selection from the current :class:`DocumentView`
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -66,7 +67,8 @@ class CodingController(QObject):
                                "Select the previous coding in the document")
         self.recent_actions: list[QAction] = []
         for n in range(1, 10):
-            a = act(f"Recent code {n}", f"Ctrl+{n}", lambda n=n: self.apply_recent(n - 1),
+            # partial, not a lambda with a default: Qt would pass `checked` into that default
+            a = act(f"Recent code {n}", f"Ctrl+{n}", partial(self.apply_recent, n - 1),
                     "Apply a recently used code")
             self.recent_actions.append(a)
         self.update_recent()
@@ -223,6 +225,16 @@ class CodingController(QObject):
             return None
         return self._memo("coding", got[2])
 
+    def _context_menu_closed(self) -> None:
+        """The context menu greyed out the shared actions; give them back their usual state."""
+        self.quick_action.setEnabled(True)
+        self.in_vivo_action.setEnabled(True)
+        self.update_recent()
+
+    def _resize_to_selection(self, view: DocumentView, coding_id: int) -> bool:
+        view.select_coding(coding_id, select_text=False)
+        return self.resize_selected()
+
     def _step(self, forward: bool) -> None:
         view = self.view()
         if view is not None:
@@ -259,12 +271,13 @@ class CodingController(QObject):
     def context_menu(self, view: DocumentView, global_pos: QPoint, u16: int) -> QMenu:
         menu = QMenu(self.window)
         has_sel = view.selection_span() is not None
-        menu.addAction(self.quick_action).setEnabled(has_sel)
-        menu.addAction(self.in_vivo_action).setEnabled(has_sel)
         self.update_recent()
-        for a in self.recent_actions:
-            if a.isVisible():
-                menu.addAction(a).setEnabled(has_sel)
+        shared = [self.quick_action, self.in_vivo_action,
+                  *(a for a in self.recent_actions if a.isVisible())]
+        for a in shared:
+            menu.addAction(a)  # QWidget.addAction(QAction) returns None, not the action
+            a.setEnabled(has_sel)
+        menu.aboutToHide.connect(self._context_menu_closed)
         here = view.spans_at(u16)
         chosen = view.span(view.selected_coding)
         if chosen is not None and chosen not in here:
@@ -276,18 +289,18 @@ class CodingController(QObject):
             node = nodes.get(sp.code_id)
             name = node.path.replace("/", " › ") if node else "?"
             sub = menu.addMenu(color_icon(node.color if node else "#888"), f"Coding: {name}")
-            sub.addAction("Select it", lambda i=sp.id: view.select_coding(i))
-            sub.addAction("Memo…", lambda i=sp.id: self._memo("coding", i))
+            # partial, not `lambda i=sp.id: ...`: Qt would pass `checked` into that default
+            sub.addAction("Select it", partial(view.select_coding, sp.id))
+            sub.addAction("Memo…", partial(self._memo, "coding", sp.id))
             if has_sel:
                 sub.addAction("Resize to selection",
-                              lambda i=sp.id: (view.select_coding(i, select_text=False),
-                                               self.resize_selected()))
+                              partial(self._resize_to_selection, view, sp.id))
             sub.addSeparator()
-            sub.addAction("Remove coding", lambda i=sp.id: self.remove(i))
+            sub.addAction("Remove coding", partial(self.remove, sp.id))
         menu.addSeparator()
         if has_sel:
             menu.addAction("Copy", view.editor.copy)
         if view.document_id is not None:
-            menu.addAction("Document memo…", lambda: self._memo("document", view.document_id))
+            menu.addAction("Document memo…", partial(self._memo, "document", view.document_id))
         menu.popup(global_pos)
         return menu

@@ -189,9 +189,7 @@ class MainWindow(QMainWindow):
 
         c = bar.addMenu("&Code")
         self.code_menu = c
-        c.aboutToShow.connect(lambda: (c.clear(), self.coding.fill_code_menu(c),
-                                       c.addSeparator(),
-                                       c.addAction(self.codebook_panel.actions_["new"])))
+        c.aboutToShow.connect(self._refill_code_menu)
         self.coding.fill_code_menu(c)
 
         cases = bar.addMenu("C&ases")
@@ -242,6 +240,13 @@ class MainWindow(QMainWindow):
                                 self.segments_action, self.matrix_action,
                                 self.export_qdpx_action, self.export_qdc_action,
                                 self.load_qdc_action]
+
+    def _refill_code_menu(self) -> None:
+        """Rebuild the Code menu as it opens, so the recent codes are current."""
+        self.code_menu.clear()
+        self.coding.fill_code_menu(self.code_menu)
+        self.code_menu.addSeparator()
+        self.code_menu.addAction(self.codebook_panel.actions_["new"])
 
     def _build_status(self) -> None:
         self.saved_label = QLabel()

@@ -108,11 +108,11 @@ class SequenceAdapter(QUndoCommand):
             return
         try:
             for factory in self.steps:
-                cmd = factory(self.commands)
-                if cmd is None:
+                step = factory(self.commands)
+                if step is None:
                     continue
-                cmd.do(self.project)
-                self.commands.append(cmd)
+                step.do(self.project)
+                self.commands.append(step)
             self._done_once = True
             self.outcome.ok = True
         except Exception as exc:  # noqa: BLE001

@@ -74,7 +74,9 @@ class ImportDialog(QDialog):
         self.case_box = QComboBox()
         self.case_box.setEditable(True)
         self.case_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.case_box.lineEdit().setPlaceholderText("Case name (an existing case, or a new one)")
+        case_edit = self.case_box.lineEdit()
+        assert case_edit is not None  # editable, so Qt has created the line edit
+        case_edit.setPlaceholderText("Case name (an existing case, or a new one)")
         with context.project.session() as s:
             for _cid, name in ui_support.case_names(s):
                 self.case_box.addItem(name)

@@ -157,7 +157,7 @@ class QuickCodePalette(QDialog):
 def choose_code(
     parent: QWidget,
     nodes: dict[int, CodeNode],
-    on_chosen: Callable[[int], None],
+    on_chosen: Callable[[int], object],
     *,
     title: str,
     prompt: str,

@@ -160,16 +160,16 @@ class CasesModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return e.name
-            if is_case:
-                n = sum(d.codings for d in e.documents)  # type: ignore[union-attr]
+            if isinstance(e, CaseEntry):
+                n = sum(d.codings for d in e.documents)
                 return str(n) if n else "·"
-            return str(e.codings) if e.codings else "·"  # type: ignore[union-attr]
+            return str(e.codings) if e.codings else "·"
         if role == Qt.ItemDataRole.ToolTipRole:
-            if is_case:
-                docs = len(e.documents)  # type: ignore[union-attr]
+            if isinstance(e, CaseEntry):
+                docs = len(e.documents)
                 return (f"Case {e.name}: {docs} document{'s' * (docs != 1)}, "
-                        f"{e.participants} participant{'s' * (e.participants != 1)}")  # type: ignore[union-attr]
-            return f"{e.name}: {e.words:,} words, {e.codings} codings"  # type: ignore[union-attr]
+                        f"{e.participants} participant{'s' * (e.participants != 1)}")
+            return f"{e.name}: {e.words:,} words, {e.codings} codings"
         if role == Qt.ItemDataRole.FontRole and col == 0:
             f = QFont()
             if is_case:

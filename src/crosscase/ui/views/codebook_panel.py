@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -176,10 +183,10 @@ class CodebookPanel(QWidget):
         self._update_actions()
         self.code_selected.emit(cid)
 
-    def _emit_current(self, signal: Signal) -> None:
+    def _emit_current(self, signal: SignalInstance) -> None:
         cid = self.current_code()
         if cid is not None:
-            signal.emit(cid)  # type: ignore[attr-defined]
+            signal.emit(cid)
 
     def _update_actions(self) -> None:
         has_project = self.context is not None
