@@ -8,10 +8,11 @@ and cancel go through the Qt-free :class:`~crosscase.domain.progress.Progress`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 
 from crosscase.db.project import Project
 from crosscase.domain.errors import Cancelled
@@ -109,51 +110,73 @@ class ProgressWorker(QThread):
         self.succeeded.emit(result)
 
 
-class _Signals(QObject):
+class _Bridge(QObject):
+    """Carries one task's result from its worker thread to the GUI thread (queued)."""
+
     finished = Signal(object)
     failed = Signal(str)
 
 
-class Task(QRunnable):
-    """One function run on the shared thread pool; its result comes back by signal."""
+class Task:
+    """One function run off the GUI thread; its result comes back by signal.
+
+    The work runs on a Python thread pool, not a ``QRunnable``: a Qt pool
+    keeps using its runnable after ``run`` returns, and if Python had freed
+    the wrapper by then (the result handler drops the last reference) the
+    process crashed. Here the only Qt object is the bridge, which lives on
+    the GUI thread and is released only after the worker has returned and
+    the handler has run.
+    """
 
     def __init__(self, fn: Callable[[], Any]) -> None:
-        super().__init__()
         self.fn = fn
-        self.signals = _Signals()
+        self.bridge = _Bridge()
+        self.future: Future[None] | None = None
+        self.handled = False
 
     def run(self) -> None:
         try:
             result = self.fn()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - shown to the researcher, never a crash
             from crosscase.ui.messages import describe
 
-            self.signals.failed.emit(describe(exc))
+            self.bridge.failed.emit(describe(exc))
             return
-        self.signals.finished.emit(result)
+        self.bridge.finished.emit(result)
+
+    @property
+    def finished(self) -> bool:
+        return self.handled and self.future is not None and self.future.done()
 
 
-#: tasks on the pool: kept referenced here until they report back, so Python
-#: never collects a runnable (or its signals) while a pool thread still runs it
-_running: set[Task] = set()
+_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="crosscase-task")
+#: tasks kept referenced until their worker has returned and their handler has run
+_running: list[Task] = []
 
 
 def run_task(fn: Callable[[], Any], on_done: Callable[[Any], None],
              on_error: Callable[[str], None]) -> Task:
-    """Run ``fn`` on the shared pool; ``on_done(result)`` or ``on_error(message)`` on this thread."""
+    """Run ``fn`` off the GUI thread; ``on_done(result)`` or ``on_error(message)`` on this thread."""
+    _running[:] = [t for t in _running if not t.finished]
     task = Task(fn)
-    task.setAutoDelete(False)
-    _running.add(task)
 
     def done(result: Any) -> None:
-        _running.discard(task)
+        task.handled = True
         on_done(result)
 
     def failed(message: str) -> None:
-        _running.discard(task)
+        task.handled = True
         on_error(message)
 
-    task.signals.finished.connect(done)
-    task.signals.failed.connect(failed)
-    QThreadPool.globalInstance().start(task)
+    task.bridge.finished.connect(done)
+    task.bridge.failed.connect(failed)
+    _running.append(task)
+    task.future = _pool.submit(task.run)
     return task
+
+
+def wait_for_tasks(timeout_s: float = 10.0) -> bool:
+    """Block until every running task's work is done (tests and scripts)."""
+    pending = [t.future for t in _running if t.future is not None]
+    _done, not_done = wait(pending, timeout=timeout_s)
+    return not not_done

@@ -294,9 +294,9 @@ class SearchView(QWidget):
 
     def wait(self, timeout_ms: int = 10000) -> bool:
         """Block until the running search is done (tests and scripts)."""
-        from PySide6.QtCore import QDeadlineTimer, QThreadPool
+        from crosscase.ui.workers import wait_for_tasks
 
-        ok = QThreadPool.globalInstance().waitForDone(QDeadlineTimer(timeout_ms))
+        ok = wait_for_tasks(timeout_ms / 1000)
         QApplication.processEvents()
         return ok
 
