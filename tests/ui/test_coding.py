@@ -151,3 +151,39 @@ def test_selecting_a_code_emphasises_it(window: Any) -> None:
     assert view.emphasised == target
     assert window.details.code_id == target
     window.codebook_panel.tree.setCurrentIndex(QModelIndex())
+
+
+def test_ctrl_digit_applies_the_nth_most_recent_code(window: Any, qtbot: Any) -> None:
+    view = open_doc(window, "A-manager")
+    older = code_id(window, "Hybridity/Trading income/Farm shop")
+    newer = code_id(window, "Relational orientation/Trust")
+    select_text(view, "the farm shop pays")
+    assert window.coding.apply_code(older)
+    select_text(view, "Word of mouth again.")
+    assert window.coding.apply_code(newer)
+    assert window.context.recent_codes[:2] == [newer, older]
+    select_text(view, "Word of mouth brought people in.")
+    view.editor.setFocus()
+    qtbot.keyClick(view.editor, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    select_text(view, "The members wanted a café")
+    qtbot.keyClick(view.editor, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    got = {r[5]: r[2] for r in codings(window)}
+    assert got["Word of mouth brought people in."] == newer
+    assert got["The members wanted a café"] == older
+
+
+def test_context_menu_on_a_coding_offers_its_actions(window: Any) -> None:
+    view = open_doc(window, "A-manager")
+    target = code_id(window, "Hybridity/Trading income/Farm shop")
+    start, _end = select_text(view, "the farm shop pays")
+    assert window.coding.apply_code(target)
+    (cid, *_rest), = codings(window)
+    u16 = view.offsets.to_utf16(start + 2)
+    menu = window.coding.context_menu(view, view.editor.mapToGlobal(view.editor.rect().center()), u16)
+    titles = [a.text() for a in menu.actions()]
+    assert any(t.startswith("Coding: Hybridity") for t in titles)
+    sub = next(a.menu() for a in menu.actions() if a.text().startswith("Coding: Hybridity"))
+    remove = next(a for a in sub.actions() if a.text() == "Remove coding")
+    remove.trigger()
+    assert codings(window) == []
+    menu.close()
