@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "autocode": ("crosscase.cli.autocode", "code every match of a pattern"),
     "segments": ("crosscase.cli.segments", "list coded segments with citations"),
     "matrix": ("crosscase.cli.matrix", "the cross-case matrix"),
+    "contrast": ("crosscase.cli.contrast", "codes found in one column only, the other only, or both"),
     "export": ("crosscase.cli.export", "export the report (docx, xlsx) or REFI-QDA (qdpx, qdc)"),
     "import-qdpx": ("crosscase.cli.import_qdpx", "a new project from a REFI-QDA .qdpx file"),
 }
