@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -71,12 +72,28 @@ def settle(app: object) -> None:
         app.processEvents()
 
 
+def wait_until(app: object, ready: Callable[[], bool], seconds: float = 20.0) -> None:
+    """Process events until ``ready()`` (a computation off the GUI thread has shown)."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    end = time.monotonic() + seconds
+    while not ready() and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+    settle(app)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = ap.parse_args(argv)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
+
+    from PySide6.QtCore import Qt
 
     from crosscase.services import codebook, ui_support
     from crosscase.ui import messages, theme
@@ -108,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         # 1. a coded document, a code chosen in the codebook
         prepare_screenshot(w)
         shot("document")
+        layout = w.saveState()  # the everyday arrangement, for the dark picture too
 
         # 2. the codebook with a code's definition beside it
         ctx = w.context
@@ -120,9 +138,24 @@ def main(argv: list[str] | None = None) -> int:
                        if n.definition and n.parent is not None and n.id != current
                        and n.depth == 1),
                       key=lambda n: (counts.get(n.id, 0), len(n.definition)))
-        w.codebook_panel.tree.scrollToTop()
+        # setting up a study: the codebook gets the whole left side (the cases
+        # panel is closed), the definition dock the width to read its criteria
+        w.cases_dock.hide()
+        w.resizeDocks([w.codebook_dock, w.details_dock], [400, 470], Qt.Orientation.Horizontal)
+        w.codebook_panel.tree.expandAll()
         w.codebook_panel.select_code(richest.id)
+        w.codebook_panel.tree.scrollToTop()
+        w.codebook_panel.tree.setFocus()
+        settle(app)  # the text reflows to its new width before it scrolls
+        view = w.current_document()
+        if view is not None:  # beside it, a passage of that code in the open document
+            coded = [sp for sp in view.spans if sp.code_id == richest.id]
+            if coded:
+                view.select_span(coded[0].start, coded[0].start)
+                view.refresh_highlights(force=True)
         shot("codebook", w)
+        w.cases_dock.show()
+        w.restoreState(layout)
 
         # 3. coded segments of that code, across cases
         parent = nodes[richest.parent] if richest.parent else richest
@@ -172,22 +205,30 @@ def main(argv: list[str] | None = None) -> int:
         except ImportError:
             has_matrix = False
         if has_matrix:
-            w.details_dock.hide()  # the matrix wants the width
-            if w.show_matrix() is not None:
+            # the matrix wants the width, and lists the codes itself: the docks close
+            docks = (w.cases_dock, w.codebook_dock, w.details_dock)
+            for dock in docks:
+                dock.hide()
+            matrix = w.show_matrix()
+            if matrix is not None:
+                wait_until(app, lambda: not getattr(matrix, "busy", False))
                 w.resize(*SCREENSHOT_SIZE)
                 shot("matrix")
-            w.details_dock.show()
+                w.close_tab(w.tabs.indexOf(matrix))
+            for dock in docks:
+                dock.show()
 
-        # 7. the document again in the dark palette
+        # 7. the first picture again, in the dark palette: the same tabs, docks and code
         theme.apply_theme(app, "dark")
         w.set_theme("dark")
-        with ctx.project.session() as s:
-            first = ui_support.first_coded_document(s)
-        if w.matrix_view is not None:
-            w.close_tab(w.tabs.indexOf(w.matrix_view))
-        if first is not None:
-            w.open_document(first)
+        for i in reversed(range(w.tabs.count())):
+            if w.tabs.widget(i) not in w.documents.values():
+                w.close_tab(i)
+        settle(app)
         w.resize(*SCREENSHOT_SIZE)
+        settle(app)
+        w.restoreState(layout)
+        prepare_screenshot(w)
         shot("document-dark")
         theme.apply_theme(app, "light")
         w.close_project()

@@ -104,3 +104,49 @@ def reading_font(app: QApplication) -> QFont:
     size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
     font.setPointSizeF(size + 1.5)
     return font
+
+
+def _luminance(c: QColor) -> float:
+    """Relative luminance (WCAG 2) of an opaque colour."""
+
+    def channel(v: int) -> float:
+        x = v / 255
+        return x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours, 1 (none) to 21 (black on white)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+_readable_cache: dict[tuple[int, int, float], QColor] = {}
+
+
+def readable_on(colour: QColor, background: QColor, ratio: float = 4.5) -> QColor:
+    """``colour``'s hue made dark (or light) enough to read as text on ``background``.
+
+    Code names are written in their code's colour; a pale yellow code still
+    needs dark letters on a light margin, a deep blue one light letters on a
+    dark margin. The hue and saturation are kept, only the lightness moves.
+    """
+    key = (colour.rgb(), background.rgb(), ratio)
+    hit = _readable_cache.get(key)
+    if hit is not None:
+        return QColor(hit)
+    h, s, light = colour.hslHueF(), colour.hslSaturationF(), colour.lightnessF()
+    if h < 0:  # achromatic
+        h, s = 0.0, 0.0
+    lighten = _luminance(background) < 0.2
+    c = QColor(colour)
+    for _ in range(40):
+        if contrast(c, background) >= ratio:
+            break
+        light = min(1.0, light + 0.025) if lighten else max(0.0, light - 0.025)
+        c = QColor.fromHslF(h, s, light)
+    if len(_readable_cache) > 512:
+        _readable_cache.clear()
+    _readable_cache[key] = QColor(c)
+    return c

@@ -6,8 +6,8 @@ leaves it; there is nothing to save.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -34,12 +35,40 @@ FIELDS = (
 
 
 class _Field(QPlainTextEdit):
+    """A criterion's text box, as tall as its text (two to :attr:`MAX_LINES` lines).
+
+    A definition is read far more often than it is written: the whole of it
+    shows without scrolling, and a short one takes no more room than it needs.
+    """
+
+    MIN_LINES = 2
+    MAX_LINES = 16
+
     def __init__(self, placeholder: str) -> None:
         super().__init__()
         self.setPlaceholderText(placeholder)
         self.setTabChangesFocus(True)
-        self.setMinimumHeight(54)
-        self.setMaximumHeight(140)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.textChanged.connect(self._fit)
+        self._fit()
+
+    def _fit(self) -> None:
+        fm = self.fontMetrics()
+        margin = int(self.document().documentMargin())
+        width = self.viewport().width() - 2 * margin
+        if width < 40:
+            width = max(40, self.width() - 2 * margin - 2 * self.frameWidth() - 4)
+        text = self.toPlainText() or self.placeholderText()
+        used = fm.boundingRect(QRect(0, 0, width, 1 << 20),
+                               int(Qt.TextFlag.TextWordWrap), text).height()
+        lines = max(self.MIN_LINES, min(self.MAX_LINES, -(-used // fm.lineSpacing())))
+        height = lines * fm.lineSpacing() + 2 * margin + 2 * self.frameWidth() + 2
+        if self.minimumHeight() != height or self.maximumHeight() != height:
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, e: QResizeEvent) -> None:
+        super().resizeEvent(e)
+        self._fit()
 
 
 class CodeDetails(QWidget):
