@@ -25,7 +25,8 @@ test: syslibs $(STAMP)
 bench: syslibs $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_all.py
 
-screenshots: syslibs $(STAMP)
+screenshots: $(STAMP)
+	@EXTRA_PKGS=fonts-noto-color-emoji sh tools/syslibs.sh
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py
 
 lint: $(STAMP)
