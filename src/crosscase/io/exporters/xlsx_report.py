@@ -1,8 +1,10 @@
 """The matrix in Excel, for the co-author who wants the numbers.
 
 One sheet per measure (codes down, columns across, the definition under the
-table), a sheet of every coded segment with its citation, the codebook, the
-framework cells (rating, summary, pinned quotes) and a sheet of notes.
+table), when the columns are cases and there are two or more a contrast of
+the first two (codes only in A, only in B, in both; the definition in a note
+under it), a sheet of every coded segment with its citation, the codebook,
+the framework cells (rating, summary, pinned quotes) and a sheet of notes.
 Text that looks like a formula is written as text, never as a formula.
 """
 
@@ -18,8 +20,9 @@ import pandas as pd
 
 from crosscase.analysis import frames
 from crosscase.analysis.columns import ColumnSpec
+from crosscase.analysis.contrast import contrast
 from crosscase.analysis.matrix import Layout, Matrix, validate_cases
-from crosscase.analysis.measures import MEASURES
+from crosscase.analysis.measures import MEASURES, ROLLUP_NOTE
 from crosscase.analysis.measures import measure as lookup_measure
 from crosscase.io.exporters.report_data import write_private
 from crosscase.services import codebook, framework, segments
@@ -35,6 +38,9 @@ CODEBOOK_COLUMNS = [
     "path", "name", "level", "color", "definition", "inclusion", "exclusion", "example", "memo",
 ]
 FRAMEWORK_COLUMNS = ["code", "case", "rating", "summary", "pinned quotes", "pins"]
+CONTRAST_COLUMNS = [
+    "code", "occurs", "segments_a", "segments_b", "rate_a", "rate_b", "difference",
+]
 
 
 def sheet_name(text: str, taken: set[str]) -> str:
@@ -81,6 +87,10 @@ def export_xlsx(
         layout = Layout(session, cols=cols, rollup=rollup, code_ids=code_ids, case_ids=case_ids,
                         need_speakers="participants" in names)
         matrices = [layout.matrix(n) for n in names]
+        contrast_df: pd.DataFrame | None = None
+        if layout.spec.by == "cases" and len(layout.cols) >= 2:
+            contrast_df = contrast(session, layout.cols[0].key, layout.cols[1].key,
+                                   cols=layout.spec, rollup=rollup, code_ids=code_ids)
         row_ids = [r.code_id for r in layout.rows]
         nodes = codebook.tree(session)
         seg_rows: list[dict[str, Any]] = []
@@ -102,6 +112,12 @@ def export_xlsx(
     for mx in matrices:
         sheets.append((sheet_name(MEASURES[mx.measure].label, taken), _matrix_frame(mx),
                        {"kind": "matrix", "matrix": mx}))
+    contrast_note = ""
+    if contrast_df is not None:
+        contrast_note = contrast_definition(contrast_df, rollup)
+        frame = contrast_df.rename(columns={"path": "code"})[CONTRAST_COLUMNS]
+        sheets.append((sheet_name("Contrast", taken), frame.reset_index(drop=True),
+                       {"kind": "contrast", "note": contrast_note}))
     if segments_sheet:
         sheets.append((sheet_name("Segments", taken),
                        pd.DataFrame(seg_rows, columns=SEGMENT_COLUMNS), {"kind": "text"}))
@@ -130,6 +146,8 @@ def export_xlsx(
         ("Roll-up", "yes" if rollup else "no"),
         ("Rating scale", ", ".join(scale) + " (lowest first)"),
     ] + [(MEASURES[m.measure].label, m.definition) for m in matrices]
+    if contrast_note:
+        notes.append(("Contrast", contrast_note))
     sheets.append((sheet_name("Notes", taken), pd.DataFrame(notes, columns=["item", "note"]),
                    {"kind": "text"}))
 
@@ -149,6 +167,14 @@ def _matrix_frame(mx: Matrix) -> pd.DataFrame:
     df.insert(0, "level", [r.depth for r in mx.rows])
     df.insert(0, "code", [r.path for r in mx.rows])
     return df.reset_index(drop=True)
+
+
+def contrast_definition(df: pd.DataFrame, rollup: bool) -> str:
+    """The note under the Contrast sheet: which cases A and B are and what the numbers mean."""
+    parts = [f"A is {df.attrs['a']} and B is {df.attrs['b']}.", str(df.attrs["definition"])]
+    if rollup:
+        parts.append(ROLLUP_NOTE)
+    return " ".join(parts)
 
 
 def _codebook_frame(nodes: dict[int, codebook.CodeNode]) -> pd.DataFrame:
@@ -193,6 +219,16 @@ def _format(ws: Any, df: pd.DataFrame, meta: dict[str, Any]) -> None:
                 ws.cell(row=i, column=j).number_format = "0" if integer else "0.00"
         note_row = len(mx.rows) + 3
         ws.cell(row=note_row, column=1, value="Note: " + mx.definition)
+        ws.cell(row=note_row, column=1).alignment = Alignment(wrap_text=False)
+    elif meta["kind"] == "contrast":
+        ws.freeze_panes = "B2"
+        for i in range(2, len(df) + 2):
+            ws.cell(row=i, column=3).number_format = "0"
+            ws.cell(row=i, column=4).number_format = "0"
+            for j in (5, 6, 7):
+                ws.cell(row=i, column=j).number_format = "0.00"
+        note_row = len(df) + 3
+        ws.cell(row=note_row, column=1, value="Note: " + meta["note"])
         ws.cell(row=note_row, column=1).alignment = Alignment(wrap_text=False)
     else:
         for row in ws.iter_rows(min_row=2):

@@ -6,14 +6,21 @@ cases, opens the framework cell: a summary, a rating and pinned exemplar
 quotes, each change one undoable command. The matrix is computed off the GUI
 thread and recomputed when the project says codings, codes, cases,
 attributes or framework cells changed.
+
+"Contrast\u2026" turns the tab to the contrast of two of its columns (see
+:mod:`crosscase.ui.views.contrast_view`): the codes found only in A, only in
+B and in both, computed with the matrix; double-clicking a code lists its
+quotes from both columns in the same quote panel.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -39,19 +46,22 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from crosscase.analysis.contrast import BOTH, ONLY_A, ONLY_B, contrast
 from crosscase.analysis.matrix import MEASURES, Matrix, cell_segments, compute_matrix
-from crosscase.analysis.measures import format_value
+from crosscase.analysis.measures import ROLLUP_NOTE, format_value
 from crosscase.commands.base import Command
 from crosscase.commands.framework import PinQuote, SetFrameworkCell, UnpinQuote
 from crosscase.db.project import Project
 from crosscase.services import attributes, framework
 from crosscase.services.framework import CellView
 from crosscase.services.segments import Segment
+from crosscase.ui.views.contrast_view import ContrastPanel
 
 REFRESH_ON = ("codings", "codes", "cases", "documents", "attributes", "framework", "memos")
 HEAT = QColor("#2e6fbf")
@@ -183,6 +193,39 @@ class MatrixModel(QAbstractTableModel):
         )
 
 
+@dataclass
+class ContrastResult:
+    """A contrast computed with the matrix: the pair used, the table, or why there is none."""
+
+    pair: tuple[int | str, int | str] | None
+    frame: pd.DataFrame | None
+    note: str = ""
+
+
+def compute_contrast(source: Any, matrix: Matrix,
+                     pair: tuple[int | str, int | str] | None) -> ContrastResult:
+    """Contrast two of ``matrix``'s columns: ``pair`` if both are still there, else the first two."""
+    keys = [c.key for c in matrix.cols]
+    if len(keys) < 2:
+        return ContrastResult(None, None, (
+            f"A contrast needs two columns; {matrix.spec.description.lower().rstrip('.')} "
+            f"and there {'is' if len(keys) == 1 else 'are'} {len(keys)}."))
+    if pair is None or pair[0] not in keys or pair[1] not in keys or pair[0] == pair[1]:
+        pair = (keys[0], keys[1])
+    frame = contrast(source, pair[0], pair[1], cols=matrix.spec, rollup=matrix.rollup)
+    return ContrastResult(pair, frame)
+
+
+def contrast_definition(frame: pd.DataFrame, matrix: Matrix) -> str:
+    """The sentences under the contrast: which columns A and B are and what the numbers mean."""
+    parts = [f"A is {frame.attrs['a']} and B is {frame.attrs['b']}.",
+             str(frame.attrs["definition"])]
+    if matrix.rollup:
+        parts.append(ROLLUP_NOTE)
+    parts.append(matrix.spec.description)
+    return " ".join(parts)
+
+
 class _Relay(QObject):
     """Carries the core's change notices (from any thread) to the GUI thread."""
 
@@ -193,7 +236,7 @@ class MatrixView(QWidget):
     """The matrix tab. ``jump_requested(document_id, start, end)`` asks to show a quote."""
 
     jump_requested = Signal(int, int, int)
-    #: the matrix on screen was recomputed
+    #: the matrix on screen (and the contrast, when shown) was recomputed
     refreshed = Signal()
 
     def __init__(
@@ -212,6 +255,11 @@ class MatrixView(QWidget):
         self._selected: tuple[int, int | str] | None = None
         self._segments: list[Segment] = []
         self._pins: list[int] = []
+        #: "matrix" or "contrast": what the left of the tab shows
+        self.mode = "matrix"
+        #: the code whose quotes from A and B the panel shows, in contrast mode
+        self._contrast_code: int | None = None
+        self.contrast_result: ContrastResult | None = None
 
         # controls
         self.cols_combo = QComboBox()
@@ -224,6 +272,9 @@ class MatrixView(QWidget):
         self.rollup_check = QCheckBox("Roll up sub-codes")
         self.rollup_check.setToolTip(
             "A code also counts its sub-codes' passages; a passage counts once")
+        self.contrast_button = QPushButton("Contrast\u2026")
+        self.contrast_button.setToolTip(
+            "Compare two columns: the codes found only in one, only in the other, in both")
         self.word_button = QPushButton("Export Word\u2026")
         self.excel_button = QPushButton("Export Excel\u2026")
         self.status = QLabel()
@@ -234,6 +285,7 @@ class MatrixView(QWidget):
         top.addWidget(QLabel("Measure:"))
         top.addWidget(self.measure_combo)
         top.addWidget(self.rollup_check)
+        top.addWidget(self.contrast_button)
         top.addStretch(1)
         top.addWidget(self.status)
         top.addWidget(self.word_button)
@@ -260,6 +312,11 @@ class MatrixView(QWidget):
         left_box.setContentsMargins(0, 0, 0, 0)
         left_box.addWidget(self.table, 1)
         left_box.addWidget(self.definition)
+        self.contrast = ContrastPanel()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(left)
+        self.pages.addWidget(self.contrast)
+        self._matrix_page = left
 
         # side panel: quotes and the framework cell
         self.cell_title = QLabel("Click a cell to read its quotes.")
@@ -301,7 +358,7 @@ class MatrixView(QWidget):
         right_box.addWidget(self.frame_box)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.pages)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -333,6 +390,10 @@ class MatrixView(QWidget):
         self.unpin_button.clicked.connect(self.unpin_selected)
         self.word_button.clicked.connect(lambda: self._export("docx"))
         self.excel_button.clicked.connect(lambda: self._export("xlsx"))
+        self.contrast_button.clicked.connect(self.show_contrast)
+        self.contrast.back_requested.connect(self.show_matrix)
+        self.contrast.pair_changed.connect(lambda _a, _b: self.refresh())
+        self.contrast.code_activated.connect(self.show_contrast_quotes)
 
         self._fill_columns()
         self._fill_scale()
@@ -422,16 +483,19 @@ class MatrixView(QWidget):
         self._generation += 1
         generation = self._generation
         project, cols, measure, rollup = self.project, self.cols, self.measure, self.rollup
+        pair = self.contrast.pair if self.mode == "contrast" else None
+        with_contrast = self.mode == "contrast"
         self.busy = True
         self.status.setText("Computing\u2026")
 
-        def work() -> tuple[Matrix, dict[tuple[int, int], CellView]]:
-            matrix = compute_matrix(project, cols=cols, measure=measure, rollup=rollup)
-            cells: dict[tuple[int, int], CellView] = {}
-            if matrix.spec.by == "cases":
-                with project.session() as s:
+        def work() -> tuple[Matrix, dict[tuple[int, int], CellView], ContrastResult | None]:
+            with project.session() as s:
+                matrix = compute_matrix(s, cols=cols, measure=measure, rollup=rollup)
+                cells: dict[tuple[int, int], CellView] = {}
+                if matrix.spec.by == "cases":
                     cells = framework.cells(s)
-            return matrix, cells
+                result = compute_contrast(s, matrix, pair) if with_contrast else None
+            return matrix, cells, result
 
         def done(result: Any) -> None:
             if not _alive(self):
@@ -449,6 +513,8 @@ class MatrixView(QWidget):
                 return
             self.status.setText("")
             self.definition.setText(message)
+            if self.mode == "contrast":
+                self.contrast.show_result(None, message)
 
         task = run_task(work, done, failed)
         self._tasks.append((generation, task))
@@ -458,7 +524,8 @@ class MatrixView(QWidget):
         if generation == self._generation:
             self.busy = False
 
-    def _show(self, matrix: Matrix, cells: dict[tuple[int, int], CellView]) -> None:
+    def _show(self, matrix: Matrix, cells: dict[tuple[int, int], CellView],
+              result: ContrastResult | None = None) -> None:
         self.model.set_matrix(matrix, cells)
         self.table.resizeColumnToContents(0)
         header = self.table.horizontalHeader()
@@ -468,6 +535,9 @@ class MatrixView(QWidget):
         self.definition.setText(matrix.definition)
         n = len(matrix.rows)
         self.status.setText(f"{n} codes \u00d7 {len(matrix.cols)} columns")
+        self.contrast_button.setEnabled(self.mode == "matrix" and len(matrix.cols) >= 2)
+        if self.mode == "contrast" and result is not None:
+            self._show_contrast(matrix, result)
         if self._selected is not None:
             index = self.model.index_of(*self._selected)
             if index.isValid():
@@ -522,12 +592,14 @@ class MatrixView(QWidget):
     def _show_cell(self, view: CellView | None = None) -> None:
         m = self.model.matrix
         sel = self._selected
-        by_case = m is not None and m.spec.by == "cases"
+        by_case = m is not None and m.spec.by == "cases" and self.mode == "matrix"
         self.frame_box.setVisible(by_case)
         self.frame_note.setVisible(not by_case and sel is not None)
         self.quotes.clear()
         if m is None or sel is None:
-            self.cell_title.setText("Click a cell to read its quotes.")
+            self.cell_title.setText(
+                "Click a cell to read its quotes." if self.mode == "matrix"
+                else "Double-click a code to read its quotes from A and B.")
             self.frame_box.setEnabled(False)
             self._update_buttons()
             return
@@ -545,16 +617,7 @@ class MatrixView(QWidget):
         order = {cid: i for i, cid in enumerate(pins)}
         ordered = sorted(self._segments, key=lambda s: (order.get(s.id, len(order)), 0))
         for seg in ordered:
-            pinned = seg.id in order
-            text = f"\u201c{' '.join(seg.text.split())}\u201d {seg.citation()}"
-            item = QListWidgetItem(("\u2605 " if pinned else "") + text)
-            item.setData(Qt.ItemDataRole.UserRole, (seg.id, seg.document_id, seg.start, seg.end))
-            item.setToolTip(f"{seg.code}\n{seg.citation()}" + ("\nPinned" if pinned else ""))
-            if pinned:
-                f = item.font()
-                f.setBold(True)
-                item.setFont(f)
-            self.quotes.addItem(item)
+            self.quotes.addItem(self._quote_item(seg, seg.id in order))
         self.frame_box.setEnabled(by_case)
         if view is not None and by_case:
             if not self.summary_edit.document().isModified():
@@ -567,14 +630,133 @@ class MatrixView(QWidget):
 
     def _update_buttons(self) -> None:
         item = self.quotes.currentItem()
-        coding = item.data(Qt.ItemDataRole.UserRole)[0] if item is not None else None
+        data = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        coding = data[0] if data else None
         pins = self._pins
         self.pin_button.setEnabled(coding is not None and coding not in pins)
         self.unpin_button.setEnabled(coding is not None and coding in pins)
 
     def _on_quote_activated(self, item: QListWidgetItem) -> None:
-        _coding, doc, start, end = item.data(Qt.ItemDataRole.UserRole)
+        data = item.data(Qt.ItemDataRole.UserRole)
+        if not data:  # a heading, not a quote
+            return
+        _coding, doc, start, end = data
         self.jump_requested.emit(int(doc), int(start), int(end))
+
+    def _quote_item(self, seg: Segment, pinned: bool = False) -> QListWidgetItem:
+        text = f"\u201c{' '.join(seg.text.split())}\u201d {seg.citation()}"
+        item = QListWidgetItem(("\u2605 " if pinned else "") + text)
+        item.setData(Qt.ItemDataRole.UserRole, (seg.id, seg.document_id, seg.start, seg.end))
+        item.setToolTip(f"{seg.code}\n{seg.citation()}" + ("\nPinned" if pinned else ""))
+        if pinned:
+            f = item.font()
+            f.setBold(True)
+            item.setFont(f)
+        return item
+
+    # -- the contrast ----------------------------------------------------------------
+    @Slot()
+    def show_contrast(self) -> None:
+        """Turn the tab to the contrast of two of the current columns (A and B)."""
+        if self.mode == "contrast":
+            return
+        self.mode = "contrast"
+        self._selected = None
+        self._segments = []
+        self._contrast_code = None
+        self.pages.setCurrentWidget(self.contrast)
+        self.contrast_button.setEnabled(False)
+        self.measure_combo.setEnabled(False)
+        self.measure_combo.setToolTip("The contrast shows segments and rates per 1,000 words")
+        self._show_cell()
+        self.refresh()
+
+    @Slot()
+    def show_matrix(self) -> None:
+        """Back from the contrast to the matrix."""
+        if self.mode == "matrix":
+            return
+        self.mode = "matrix"
+        self._contrast_code = None
+        self._segments = []
+        self.pages.setCurrentWidget(self._matrix_page)
+        m = self.model.matrix
+        self.contrast_button.setEnabled(m is not None and len(m.cols) >= 2)
+        self.measure_combo.setEnabled(True)
+        self.measure_combo.setToolTip("")
+        self._show_cell()
+
+    def _show_contrast(self, matrix: Matrix, result: ContrastResult) -> None:
+        self.contrast_result = result
+        self.contrast.set_columns(matrix.cols, result.pair)
+        frame = result.frame
+        if frame is None:
+            self.contrast.show_result(None, matrix.spec.description, result.note)
+            self.status.setText("")
+            if self._contrast_code is not None:
+                self._contrast_code = None
+                self._show_cell()
+            return
+        self.contrast.show_result(frame, contrast_definition(frame, matrix))
+        counts = frame["occurs"].value_counts()
+        a, b = frame.attrs["a"], frame.attrs["b"]
+        self.status.setText(
+            f"{int(counts.get(ONLY_A, 0))} only in {a}, {int(counts.get(ONLY_B, 0))} only "
+            f"in {b}, {int(counts.get(BOTH, 0))} in both")
+        code = self._contrast_code
+        if code is not None:
+            if code in set(frame["code_id"]):
+                self.contrast.select_code(code, quiet=True)
+                self.show_contrast_quotes(code)
+            else:
+                self._contrast_code = None
+                self._show_cell()
+
+    @Slot(int)
+    def show_contrast_quotes(self, code_id: int) -> None:
+        """List one code's quotes from A, then from B, in the quote panel."""
+        m, result = self.model.matrix, self.contrast_result
+        if m is None or result is None or result.pair is None or result.frame is None:
+            return
+        frame = result.frame
+        rows = frame[frame["code_id"] == code_id]
+        if rows.empty:
+            return
+        row = rows.iloc[0]
+        self._contrast_code = code_id
+        sides: list[tuple[str, list[Segment]]] = []
+        for name, key in zip((frame.attrs["a"], frame.attrs["b"]), result.pair, strict=True):
+            try:
+                segs = cell_segments(self.project, code_id, key, cols=m.spec, rollup=m.rollup)
+            except Exception as exc:  # noqa: BLE001 - shown, never a crash
+                from crosscase.ui import messages
+
+                messages.error(self, "Could not read the quotes", messages.describe(exc))
+                segs = []
+            sides.append((str(name), segs))
+        self._segments = [seg for _name, segs in sides for seg in segs]
+        self._pins = []
+        self.frame_box.setVisible(False)
+        self.frame_note.setVisible(False)
+        self.quotes.clear()
+        (a, segs_a), (b, segs_b) = sides
+        self.cell_title.setText(
+            f"<b>{_html(str(row['path']))}</b><br>"
+            f"<b>{_html(a)}</b>: {format_value('segments', len(segs_a), unit=True)}, "
+            f"{format_value('rate', float(row['rate_a']), unit=True)}<br>"
+            f"<b>{_html(b)}</b>: {format_value('segments', len(segs_b), unit=True)}, "
+            f"{format_value('rate', float(row['rate_b']), unit=True)}")
+        for name, segs in sides:
+            heading = QListWidgetItem(f"{name} \u2014 {format_value('segments', len(segs), unit=True)}")
+            heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            f = heading.font()
+            f.setBold(True)
+            heading.setFont(f)
+            heading.setBackground(QBrush(QColor("#e9ecef")))
+            self.quotes.addItem(heading)
+            for seg in segs:
+                self.quotes.addItem(self._quote_item(seg))
+        self._update_buttons()
 
     # -- framework edits -------------------------------------------------------------
     def _run(self, command: Command) -> bool:
@@ -629,7 +811,8 @@ class MatrixView(QWidget):
 
     def _selected_coding(self) -> int | None:
         item = self.quotes.currentItem()
-        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole)[0])
+        data = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return int(data[0]) if data else None
 
     @Slot()
     def pin_selected(self) -> None:

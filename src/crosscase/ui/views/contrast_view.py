@@ -1,0 +1,458 @@
+"""The contrast page of the matrix tab: which codes occur in one column only, in the other, in both.
+
+Two combo boxes pick the columns A and B from the matrix's current columns.
+The table groups the codes under "Only in A", "Only in B" and "In both", with
+each code's segments and rate per 1,000 words for A and B side by side and
+the difference of the rates drawn as a bar (to the right where A is higher,
+to the left where B is). The definition sits under the table. The page only
+shows what it is given: the matrix tab computes the contrast off the GUI
+thread (see :mod:`crosscase.analysis.contrast`) and shows a code's quotes for
+both columns when a row is double-clicked.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRectF,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crosscase.analysis.columns import Column
+from crosscase.analysis.contrast import BOTH, ONLY_A, ONLY_B
+from crosscase.analysis.measures import format_value
+
+Index = QModelIndex | QPersistentModelIndex
+
+GROUPS = (ONLY_A, ONLY_B, BOTH)
+#: the difference as a share of the largest one on screen, from -1 to 1
+BAR_ROLE = Qt.ItemDataRole.UserRole + 1
+#: the code id of a code row (None for group headings and placeholders)
+CODE_ROLE = Qt.ItemDataRole.UserRole + 2
+A_COLOR = QColor("#2e6fbf")
+B_COLOR = QColor("#d9822b")
+GROUP_BG = QColor("#e9ecef")
+
+CODE, SEG_A, SEG_B, RATE_A, RATE_B, DIFF = range(6)
+
+
+@dataclass(frozen=True)
+class ContrastRow:
+    """One line of the table: a group heading, a code, or "(none)" under an empty group."""
+
+    kind: str  # "group", "code" or "empty"
+    group: str
+    code_id: int | None = None
+    path: str = ""
+    segments_a: int = 0
+    segments_b: int = 0
+    rate_a: float = math.nan
+    rate_b: float = math.nan
+    difference: float = math.nan
+
+
+def group_title(group: str, a: str, b: str) -> str:
+    if group == ONLY_A:
+        return f"Only in {a}"
+    if group == ONLY_B:
+        return f"Only in {b}"
+    return "In both"
+
+
+def _signed(value: float) -> str:
+    if math.isnan(value):
+        return "\u2013"
+    text = format_value("rate", abs(value))
+    if value > 0:
+        return "+" + text
+    if value < 0:
+        return "\u2212" + text
+    return text
+
+
+class ContrastModel(QAbstractTableModel):
+    """A computed contrast (see :func:`crosscase.analysis.contrast.contrast`) as grouped rows."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.frame: pd.DataFrame | None = None
+        self.a = "A"
+        self.b = "B"
+        self.rows: list[ContrastRow] = []
+        self._max = 0.0
+
+    def set_frame(self, frame: pd.DataFrame | None) -> None:
+        self.beginResetModel()
+        self.frame = frame
+        self.rows = []
+        self._max = 0.0
+        if frame is not None:
+            self.a = str(frame.attrs.get("a", "A"))
+            self.b = str(frame.attrs.get("b", "B"))
+            for group in GROUPS:
+                part = frame[frame["occurs"] == group]
+                self.rows.append(ContrastRow("group", group, segments_a=len(part)))
+                if part.empty:
+                    self.rows.append(ContrastRow("empty", group))
+                for r in part.itertuples(index=False):
+                    self.rows.append(ContrastRow(
+                        "code", group, int(r.code_id), str(r.path), int(r.segments_a),
+                        int(r.segments_b), float(r.rate_a), float(r.rate_b),
+                        float(r.difference),
+                    ))
+            diffs = [abs(r.difference) for r in self.rows
+                     if r.kind == "code" and not math.isnan(r.difference)]
+            self._max = max(diffs, default=0.0)
+        self.endResetModel()
+
+    # -- lookups ---------------------------------------------------------------
+    def code_rows(self, group: str | None = None) -> list[ContrastRow]:
+        return [r for r in self.rows if r.kind == "code" and (group is None or r.group == group)]
+
+    def row_of(self, code_id: int) -> int:
+        for i, r in enumerate(self.rows):
+            if r.kind == "code" and r.code_id == code_id:
+                return i
+        return -1
+
+    def group_of(self, code_id: int) -> str | None:
+        i = self.row_of(code_id)
+        return self.rows[i].group if i >= 0 else None
+
+    def code_at(self, index: Index) -> int | None:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        return self.rows[index.row()].code_id
+
+    def heading_rows(self) -> list[int]:
+        return [i for i, r in enumerate(self.rows) if r.kind != "code"]
+
+    # -- shape -------------------------------------------------------------------
+    def rowCount(self, parent: Index | None = None) -> int:
+        if parent is not None and parent.isValid():
+            return 0
+        return len(self.rows)
+
+    def columnCount(self, parent: Index | None = None) -> int:
+        if (parent is not None and parent.isValid()) or self.frame is None:
+            return 0
+        return 6
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        a, b = self.a, self.b
+        labels = {
+            CODE: ("Code", "The code's full path"),
+            SEG_A: (f"Segments\n{a}", f"Coded segments (passages) in {a}"),
+            SEG_B: (f"Segments\n{b}", f"Coded segments (passages) in {b}"),
+            RATE_A: (f"Per 1,000 words\n{a}", f"Passages per 1,000 words of {a}'s text"),
+            RATE_B: (f"Per 1,000 words\n{b}", f"Passages per 1,000 words of {b}'s text"),
+            DIFF: ("Difference\n(A \u2212 B)",
+                   f"Rate in {a} minus rate in {b}: the bar points right where {a} is "
+                   f"higher, left where {b} is"),
+        }
+        if section not in labels:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return labels[section][0]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return labels[section][1]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if self.rows[index.row()].kind != "code":
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # -- cells ---------------------------------------------------------------------
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        if role == CODE_ROLE:
+            return row.code_id
+        if row.kind == "group":
+            return self._group_data(row, col, role)
+        if row.kind == "empty":
+            if role == Qt.ItemDataRole.DisplayRole and col == CODE:
+                return "    (none)"
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#6c757d"))
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == CODE:
+                return "    " + row.path
+            if col == SEG_A:
+                return format_value("segments", row.segments_a)
+            if col == SEG_B:
+                return format_value("segments", row.segments_b)
+            if col == RATE_A:
+                return format_value("rate", row.rate_a)
+            if col == RATE_B:
+                return format_value("rate", row.rate_b)
+            return _signed(row.difference)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col != CODE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == BAR_ROLE and col == DIFF:
+            if self._max <= 0 or math.isnan(row.difference):
+                return 0.0
+            return max(-1.0, min(1.0, row.difference / self._max))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row)
+        return None
+
+    def _group_data(self, row: ContrastRow, col: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and col == CODE:
+            n = row.segments_a
+            return f"{group_title(row.group, self.a, self.b)} \u2014 {n} code{'s' if n != 1 else ''}"
+        if role == Qt.ItemDataRole.FontRole:
+            f = QFont()
+            f.setBold(True)
+            return f
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(GROUP_BG)
+        return None
+
+    def _tooltip(self, row: ContrastRow) -> str:
+        a, b = self.a, self.b
+        lines = [
+            row.path,
+            f"{a}: {format_value('segments', row.segments_a, unit=True)}, "
+            f"{format_value('rate', row.rate_a, unit=True)}",
+            f"{b}: {format_value('segments', row.segments_b, unit=True)}, "
+            f"{format_value('rate', row.rate_b, unit=True)}",
+        ]
+        d = row.difference
+        if not math.isnan(d) and d != 0:
+            more, less = (a, b) if d > 0 else (b, a)
+            lines.append(f"{more} has {format_value('rate', abs(d))} more per 1,000 words "
+                         f"than {less}")
+        lines.append("Double-click to read its quotes from both")
+        return "\n".join(lines)
+
+
+class DifferenceDelegate(QStyledItemDelegate):
+    """Draws the difference as a bar from the middle of the cell, under its number."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        share = index.data(BAR_ROLE)
+        if isinstance(share, float) and share != 0.0 and not math.isnan(share):
+            rect = QRectF(option.rect).adjusted(3, 4, -3, -4)
+            half = rect.width() / 2
+            mid = rect.left() + half
+            width = half * abs(share)
+            color = QColor(A_COLOR if share > 0 else B_COLOR)
+            color.setAlpha(110)
+            bar = (QRectF(mid, rect.top(), width, rect.height()) if share > 0
+                   else QRectF(mid - width, rect.top(), width, rect.height()))
+            painter.save()
+            painter.fillRect(bar, color)
+            painter.setPen(QColor("#adb5bd"))
+            painter.drawLine(round(mid), round(rect.top()), round(mid), round(rect.bottom()))
+            painter.restore()
+        super().paint(painter, option, index)
+
+
+class ContrastPanel(QWidget):
+    """Pick A and B, read the grouped table and its definition, go back to the matrix.
+
+    ``pair_changed(a_key, b_key)`` asks for a new contrast; ``code_activated(code_id)``
+    asks for a code's quotes from both columns; ``back_requested`` for the matrix.
+    """
+
+    pair_changed = Signal(object, object)
+    code_activated = Signal(int)
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._keys: list[int | str] = []
+        self._pair: tuple[int | str, int | str] | None = None
+
+        self.a_combo = QComboBox()
+        self.a_combo.setToolTip("Column A")
+        self.b_combo = QComboBox()
+        self.b_combo.setToolTip("Column B")
+        self.swap_button = QPushButton("Swap")
+        self.swap_button.setToolTip("Swap A and B")
+        self.back_button = QPushButton("\u2190 Back to the matrix")
+        self.back_button.setObjectName("contrastBack")
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Contrast A:"))
+        bar.addWidget(self.a_combo, 1)
+        bar.addWidget(QLabel("with B:"))
+        bar.addWidget(self.b_combo, 1)
+        bar.addWidget(self.swap_button)
+        bar.addStretch(1)
+        bar.addWidget(self.back_button)
+
+        self.model = ContrastModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(DIFF, DifferenceDelegate(self.table))
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setWordWrap(False)
+        self.table.setToolTip("Double-click a code to read its quotes from both columns")
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.definition = QLabel()
+        self.definition.setObjectName("contrastDefinition")
+        self.definition.setWordWrap(True)
+        self.definition.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addLayout(bar)
+        box.addWidget(self.note)
+        box.addWidget(self.table, 1)
+        box.addWidget(self.definition)
+        self.note.hide()
+
+        self.a_combo.activated.connect(lambda _i: self._picked("a"))
+        self.b_combo.activated.connect(lambda _i: self._picked("b"))
+        self.swap_button.clicked.connect(self.swap)
+        self.back_button.clicked.connect(self.back_requested)
+        self.table.doubleClicked.connect(self._on_double_clicked)
+
+    # -- columns -----------------------------------------------------------------
+    @property
+    def pair(self) -> tuple[int | str, int | str] | None:
+        """The keys of A and B as last chosen (None until columns are known)."""
+        return self._pair
+
+    def set_columns(self, cols: list[Column], pair: tuple[int | str, int | str] | None) -> None:
+        """Fill both combo boxes with the matrix's columns and select ``pair``."""
+        self._keys = [c.key for c in cols]
+        self._pair = pair
+        for combo in (self.a_combo, self.b_combo):
+            combo.blockSignals(True)
+            combo.clear()
+            for c in cols:
+                combo.addItem(c.name, c.key)
+            combo.blockSignals(False)
+        enough = len(cols) >= 2
+        for w in (self.a_combo, self.b_combo, self.swap_button):
+            w.setEnabled(enough)
+        if pair is not None:
+            self._select(self.a_combo, pair[0])
+            self._select(self.b_combo, pair[1])
+
+    def select_pair(self, a: int | str, b: int | str) -> None:
+        """Choose A and B by column key or name (also used by tests and scripts)."""
+        ka, kb = self._key_for(a), self._key_for(b)
+        if ka == kb:
+            raise ValueError("choose two different columns to contrast")
+        self._set_pair(ka, kb)
+
+    @staticmethod
+    def _select(combo: QComboBox, key: int | str) -> None:
+        combo.blockSignals(True)
+        combo.setCurrentIndex(max(combo.findData(key), 0))
+        combo.blockSignals(False)
+
+    def _key_for(self, value: int | str) -> int | str:
+        if value in self._keys:
+            return value
+        for i in range(self.a_combo.count()):
+            if self.a_combo.itemText(i).casefold() == str(value).strip().casefold():
+                return self._keys[i]
+        raise ValueError(f"no column {value!r}")
+
+    def _picked(self, side: str) -> None:
+        a, b = self.a_combo.currentData(), self.b_combo.currentData()
+        if a is None or b is None:
+            return
+        if a == b and self._pair is not None:
+            # choosing the other side's column swaps the two
+            a, b = (a, self._pair[0]) if side == "a" else (self._pair[1], b)
+        self._set_pair(a, b)
+
+    def swap(self) -> None:
+        if self._pair is not None:
+            self._set_pair(self._pair[1], self._pair[0])
+
+    def _set_pair(self, a: int | str, b: int | str) -> None:
+        self._select(self.a_combo, a)
+        self._select(self.b_combo, b)
+        if (a, b) == self._pair:
+            return
+        self._pair = (a, b)
+        self.pair_changed.emit(a, b)
+
+    # -- result ------------------------------------------------------------------------
+    def show_result(self, frame: pd.DataFrame | None, definition: str, note: str = "") -> None:
+        """Show a computed contrast (or none, with ``note`` saying why)."""
+        current = self.selected_code()
+        self.model.set_frame(frame)
+        self.table.clearSpans()
+        for r in self.model.heading_rows():
+            self.table.setSpan(r, 0, 1, max(1, self.model.columnCount()))
+        if frame is not None:
+            self.table.resizeColumnToContents(CODE)
+            self.table.setColumnWidth(CODE, max(200, min(self.table.columnWidth(CODE), 420)))
+            header = self.table.horizontalHeader()
+            for c in range(SEG_A, DIFF):
+                wanted = max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c)) + 12
+                self.table.setColumnWidth(c, max(80, min(wanted, 200)))
+            self.table.setColumnWidth(DIFF, 160)
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+        self.definition.setText(definition)
+        if current is not None:
+            self.select_code(current, quiet=True)
+
+    def select_code(self, code_id: int, *, quiet: bool = False) -> bool:
+        row = self.model.row_of(code_id)
+        if row < 0:
+            return False
+        sel = self.table.selectionModel()
+        sel.blockSignals(quiet)
+        self.table.setCurrentIndex(self.model.index(row, CODE))
+        sel.blockSignals(False)
+        return True
+
+    def selected_code(self) -> int | None:
+        return self.model.code_at(self.table.currentIndex())
+
+    def activate_code(self, code_id: int) -> None:
+        """Select a code's row and ask for its quotes, as a double-click does."""
+        if self.select_code(code_id):
+            self.code_activated.emit(code_id)
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        code = self.model.code_at(index)
+        if code is not None:
+            self.code_activated.emit(code)
