@@ -19,6 +19,14 @@ from uihelpers import build_small_project  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _collect_on_the_gui_thread(qapp: Any) -> None:
+    """As the workbench does: no cyclic garbage collection on worker threads."""
+    from crosscase.ui import collector
+
+    collector.install(qapp)
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _private_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
     folder = str(tmp_path_factory.mktemp("qsettings"))
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):

@@ -26,6 +26,9 @@ def application() -> QApplication:
         app = QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationDisplayName(APPLICATION)
+    from crosscase.ui import collector
+
+    collector.install(app)
     return app
 
 
