@@ -212,6 +212,15 @@ def main(argv: list[str] | None = None) -> int:
             matrix = w.show_matrix()
             if matrix is not None:
                 wait_until(app, lambda: not getattr(matrix, "busy", False))
+                # rolled up, so parent rows count their sub-codes as the ratings judge them
+                matrix.rollup_check.setChecked(True)
+                wait_until(app, lambda: not getattr(matrix, "busy", False))
+                # a cell open beside it: its quotes and the researchers' judgement
+                m = matrix.model.matrix
+                drift = next((r.code_id for r in m.rows if r.path.endswith("mission drift")), None)
+                if drift is not None and m.cols:
+                    matrix.select_cell(drift, m.cols[0].key)
+                    settle(app)
                 w.resize(*SCREENSHOT_SIZE)
                 shot("matrix")
                 w.close_tab(w.tabs.indexOf(matrix))

@@ -529,9 +529,17 @@ class MatrixView(QWidget):
         self.model.set_matrix(matrix, cells)
         self.table.resizeColumnToContents(0)
         header = self.table.horizontalHeader()
-        for c in range(1, self.model.columnCount()):
-            wanted = max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c)) + 16
-            self.table.setColumnWidth(c, max(80, min(wanted, 260)))
+        ncols = self.model.columnCount() - 1
+        widths = [
+            max(80, min(max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c)) + 16, 260))
+            for c in range(1, ncols + 1)
+        ]
+        # a few columns share the free width (up to 420 px each) rather than leave it empty
+        free = self.table.viewport().width() - self.table.columnWidth(0) - sum(widths)
+        if ncols and free > 0:
+            widths = [min(420, w + free // ncols) for w in widths]
+        for c, w in enumerate(widths, start=1):
+            self.table.setColumnWidth(c, w)
         self.definition.setText(matrix.definition)
         n = len(matrix.rows)
         self.status.setText(f"{n} codes \u00d7 {len(matrix.cols)} columns")
