@@ -10,13 +10,14 @@ docs/PERFORMANCE-core.md.
 from __future__ import annotations
 
 import argparse
-import platform
 import random
 import resource
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
+
+from machine import machine  # benchmarks/machine.py
 
 from crosscase.commands.coding import ApplyCodings, CodingSpec, RemoveCodings
 from crosscase.services import codebook, documents, search, segments
@@ -102,8 +103,8 @@ def main() -> None:
     lines = [
         "## Core: import, coding, retrieval, search",
         "",
-        f"Measured {date.today().isoformat()} on {platform.machine()}, Python "
-        f"{platform.python_version()}, with `.venv/bin/python benchmarks/bench_core.py`.",
+        f"Measured {date.today().isoformat()} on {machine()}, with "
+        "`.venv/bin/python benchmarks/bench_core.py`.",
         f"A generated project: {args.docs} transcripts, the default codebook, "
         f"{args.codings:,} codings.",
         "",

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -22,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+from machine import machine  # benchmarks/machine.py
 from sqlalchemy import func, insert, select
 
 from crosscase.db.models import (
@@ -210,18 +209,6 @@ def _with_covering_index(path: Path, workdir: Path) -> list[str]:
         rows.append(f"| {m} | {warm[0]:.3f} | {warm[1]:.3f} |")
     return rows
 
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}")
 
 
 def run(out: Path | None, workdir: Path) -> str:
