@@ -1,16 +1,28 @@
 """PDF with pdfminer.six: text per page, page boundaries kept for citation.
 
 One pass over the document with pdfminer's layout analysis (the same work
-``pdfminer.high_level.extract_text`` does), turning each text box into
-paragraphs as the page comes out of the interpreter, so no page's layout is
-kept in memory after it is read.
+``pdfminer.high_level.extract_text`` does). Of each page only its text lines
+and their positions are kept (not the layout), because running headers,
+footers and page numbers can only be told from text once every page has been
+seen: they are found by :mod:`crosscase.io.importers.pdffurniture` and left
+out of the stored text.
 
 Within a text box, lines are joined by a space; a line that ends in
 lower-case letter + "-" and a next line that starts in lower case are joined
 without the hyphen; a soft hyphen at a line end is dropped; a line that opens
 with a speaker label or a bullet starts a new paragraph. Ligatures
-(ﬁ ﬂ ﬃ ﬀ ﬄ ...) are expanded. Paragraphs are separated by "\\n", and so are
-pages; ``pages`` records each page's span (1-based page numbers).
+(ﬁ ﬂ ﬃ ﬀ ﬄ ...) are expanded. Paragraphs are separated by "\\n".
+
+A paragraph that runs over a page break is joined by the same rules, so a
+quote from it is whole. A word hyphenated over the break is rejoined.
+Otherwise the first line of the next page carries on the last line of the
+page before if that line does not end a sentence, the two are set in one size
+of type (not a heading after a line of text), and the line before was wrapped:
+it runs (nearly) to the right edge of its column, as far as the document's
+wrapped lines show where that is; where they cannot tell, the next page must
+start in lower case. Otherwise the pages are separated by "\\n". ``pages`` records each page's span (1-based
+page numbers): the text printed on that page, so a paragraph that crosses a
+break belongs to the page it starts on and its rest to the next.
 """
 
 from __future__ import annotations
@@ -24,6 +36,7 @@ from typing import Any
 
 from crosscase.domain.errors import ImportRefused, PasswordRequired
 from crosscase.domain.extract import Extracted, Page
+from crosscase.io.importers.pdffurniture import Line, PageLines, find_furniture
 from crosscase.io.importers.structure import build, starts_turn
 
 _LIGATURES = {
@@ -82,35 +95,177 @@ def _starts_new_paragraph(line: str) -> bool:
     return starts_turn(line)
 
 
-def join_lines(lines: list[str]) -> list[str]:
-    """The lines of one text box as paragraphs (usually one)."""
+def _glue(prev: str, line: str) -> tuple[int, str] | None:
+    """How ``line`` follows ``prev`` in one paragraph: (characters to cut from the
+    end of ``prev``, text to put between), or None if ``line`` starts a new one.
+    Both lines are cleaned and not empty."""
+    if _starts_new_paragraph(line):
+        return None
+    if len(prev) >= 2 and prev[-1] == "-" and prev[-2].islower() and line[0].islower():
+        return 1, ""  # "organi-" + "sation"
+    if prev[-1] == "\u00ad":
+        return 1, ""
+    if _no_space_script(prev[-1]) and _no_space_script(line[0]):
+        return 0, ""
+    return 0, " "
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Cleaned, non-empty lines of one text box as paragraphs (usually one)."""
     paras: list[str] = []
     parts: list[str] = []
     prev = ""
-    for raw in lines:
-        line = _clean_line(raw)
-        if not line:
-            continue
-        if not parts:
-            parts.append(line)
-        elif _starts_new_paragraph(line):
-            paras.append("".join(parts))
-            parts = [line]
-        elif len(prev) >= 2 and prev[-1] == "-" and prev[-2].islower() and line[0].islower():
-            parts[-1] = parts[-1][:-1]  # "organi-" + "sation"
-            parts.append(line)
-        elif prev[-1] == "\u00ad":
-            parts[-1] = parts[-1][:-1]
-            parts.append(line)
-        elif _no_space_script(prev[-1]) and _no_space_script(line[0]):
-            parts.append(line)
+    for line in lines:
+        if parts:
+            glue = _glue(prev, line)
+            if glue is None:
+                paras.append("".join(parts))
+                parts = [line]
+            else:
+                cut, between = glue
+                if cut:
+                    parts[-1] = parts[-1][:-cut]
+                if between:
+                    parts.append(between)
+                parts.append(line)
         else:
-            parts.append(" ")
             parts.append(line)
         prev = line
     if parts:
         paras.append("".join(parts))
     return paras
+
+
+def join_lines(lines: list[str]) -> list[str]:
+    """The lines of one text box as paragraphs (usually one)."""
+    return _paragraphs([line for line in map(_clean_line, lines) if line])
+
+
+# --- paragraphs over a page break ----------------------------------------------------
+
+_OPENERS = "([{\"'\u201c\u2018\u00ab"
+_CLOSERS = "\"'\u201d\u2019\u00bb)]}"
+_SENTENCE_ENDS = frozenset(".!?\u2026:;\u3002\uff01\uff1f")
+_FULL = 0.2  # a line short of its column's right edge by less than this share is full
+_OVER = 0.05  # ... and past it by no more than this share
+_COLUMN = 8.0  # points: lines whose left edges are this close share a column bucket
+_SIZE = 0.15  # lines whose heights differ by more than this share are of different sizes
+
+
+def _ends_sentence(line: str) -> bool:
+    core = line.rstrip(_CLOSERS)
+    return not core or core[-1] in _SENTENCE_ENDS
+
+
+def _starts_lower(line: str) -> bool:
+    core = line.lstrip(_OPENERS)
+    return bool(core) and core[0].islower()
+
+
+class _Columns:
+    """Where lines wrap: the right edge of each column of text, from the lines that
+    have another line of their paragraph's box after them (those were wrapped)."""
+
+    def __init__(self) -> None:
+        self.right: dict[int, float] = {}
+
+    def add(self, box: list[Line]) -> None:
+        for line in box[:-1]:
+            key = int(line.x0 // _COLUMN)
+            if line.x1 > self.right.get(key, float("-inf")):
+                self.right[key] = line.x1
+
+    def is_full(self, line: Line) -> bool | None:
+        """Whether ``line`` runs (nearly) to where the lines of its column wrap: if
+        not, it ended there. None if no line of its column was seen to wrap."""
+        key = int(line.x0 // _COLUMN)
+        edges = [self.right[k] for k in range(key - 3, key + 4) if k in self.right]
+        if not edges:
+            return None
+        edge = max(edges)
+        width = edge - line.x0
+        # far past the edge, it is no line of that column (a caption, a figure's label)
+        return edge - _FULL * width <= line.x1 <= edge + _OVER * width
+
+
+def _same_size(a: Line, b: Line) -> bool:
+    """Lines of one size of type (a heading at the top of a page is larger)."""
+    ha, hb = a.y1 - a.y0, b.y1 - b.y0
+    return abs(ha - hb) <= _SIZE * max(ha, hb)
+
+
+def _page_glue(last: Line, full: bool | None, first: Line) -> tuple[int, str] | None:
+    """Whether the text of the next page (first line ``first``) carries on the
+    paragraph that ends the page before (last line ``last``), and how; ``full``
+    says whether ``last`` was wrapped at its column's edge (None: cannot tell)."""
+    glue = _glue(last.text, first.text)
+    if glue is None:
+        return None
+    if glue[0]:
+        return glue  # a word hyphenated over the break
+    if full is False or _ends_sentence(last.text) or not _same_size(last, first):
+        return None
+    if full or _starts_lower(first.text):
+        return glue
+    return None
+
+
+def _assemble(
+    pages: list[PageLines], furniture: list[set[tuple[int, int]]]
+) -> tuple[str, list[Page]]:
+    """The stored text without furniture, and each page's span in it."""
+    columns = _Columns()
+    chunks: list[tuple[list[str], Line, Line] | None] = []
+    for page, drop in zip(pages, furniture, strict=True):
+        paras: list[str] = []
+        first: Line | None = None
+        last: Line | None = None
+        for b, box in enumerate(page.boxes):
+            kept = [line for k, line in enumerate(box) if (b, k) not in drop]
+            if not kept:
+                continue
+            columns.add(kept)
+            if first is None:
+                first = kept[0]
+            last = kept[-1]
+            paras.extend(_paragraphs([line.text for line in kept]))
+        chunks.append((paras, first, last) if first is not None and last is not None else None)
+
+    # how each page with text follows the one with text before it
+    glues: dict[int, tuple[int, str] | None] = {}
+    before: int | None = None
+    for j, chunk in enumerate(chunks):
+        if chunk is None:
+            continue
+        if before is not None:
+            prev = chunks[before]
+            assert prev is not None
+            glue = _page_glue(prev[2], columns.is_full(prev[2]), chunk[1])
+            if glue is not None and not glue[1] and j - before > 1:
+                glue = None  # an empty page between would share the next page's start
+            if glue is not None and glue[0]:
+                prev[0][-1] = prev[0][-1][: -glue[0]]
+            glues[j] = glue
+        before = j
+
+    parts: list[str] = []
+    pos = 0
+    spans: list[Page] = []
+    for j, (page, chunk) in enumerate(zip(pages, chunks, strict=True)):
+        if chunk is None:
+            spans.append(Page(page.number, pos, pos))
+            continue
+        if parts:
+            glue = glues[j]
+            between = "\n" if glue is None else glue[1]
+            parts.append(between)
+            pos += len(between)
+        start = pos
+        text = "\n".join(chunk[0])
+        parts.append(text)
+        pos += len(text)
+        spans.append(Page(page.number, start, pos))
+    return "".join(parts), spans
 
 
 @contextmanager
@@ -125,25 +280,29 @@ def _quiet_pdfminer() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _page_paragraphs(layout: Any, ltypes: Any) -> tuple[list[str], bool]:
-    """Paragraphs of one page's layout, and whether the page has an image."""
+def _page_lines(number: int, layout: Any, ltypes: Any) -> PageLines:
+    """The text lines of one page's layout, box by box, and whether it has an image."""
     LTTextBox, LTTextLine, LTFigure, LTImage, LTContainer = ltypes
-    paras: list[str] = []
-    has_image = False
+    page = PageLines(number, layout.y0, layout.y1)
 
     def visit(container: Any) -> None:
-        nonlocal has_image
         for item in container:
             if isinstance(item, LTTextBox):
-                lines = [line.get_text() for line in item if isinstance(line, LTTextLine)]
-                paras.extend(join_lines(lines))
+                lines = []
+                for line in item:
+                    if isinstance(line, LTTextLine):
+                        text = _clean_line(line.get_text())
+                        if text:
+                            lines.append(Line(text, line.x0, line.y0, line.x1, line.y1))
+                if lines:
+                    page.boxes.append(lines)
             elif isinstance(item, LTImage):
-                has_image = True
+                page.has_image = True
             elif isinstance(item, LTFigure | LTContainer):
                 visit(item)
 
     visit(layout)
-    return paras, has_image
+    return page
 
 
 def extract_pdf(data: bytes, name: str, password: str | None = None) -> Extracted:
@@ -183,30 +342,18 @@ def extract_pdf(data: bytes, name: str, password: str | None = None) -> Extracte
         device = PDFPageAggregator(resources, laparams=LAParams(all_texts=True))
         interpreter = PDFPageInterpreter(resources, device)
 
-        parts: list[str] = []
-        pos = 0
-        pages: list[Page] = []
-        scanned: list[int] = []
+        read: list[PageLines] = []
         for number, page in enumerate(PDFPage.create_pages(document), start=1):
             interpreter.process_page(page)
-            paras, has_image = _page_paragraphs(device.get_result(), ltypes)
+            read.append(_page_lines(number, device.get_result(), ltypes))
             device.result = None  # let the page's layout go
-            if paras:
-                if parts:
-                    parts.append("\n")
-                    pos += 1
-                start = pos
-                chunk = "\n".join(paras)
-                parts.append(chunk)
-                pos += len(chunk)
-                pages.append(Page(number, start, pos))
-            else:
-                pages.append(Page(number, pos, pos))
-                if has_image:
-                    scanned.append(number)
-    if not pages:
+    if not read:
         raise ImportRefused(f"{name}: cannot be read as pdf (corrupt or truncated file)")
-    text = "".join(parts)
+    text, pages = _assemble(read, find_furniture(read))
+    if not text.strip():
+        # nothing but furniture: better the furniture than nothing
+        text, pages = _assemble(read, [set() for _ in read])
+    scanned = [page.number for page in read if not page.boxes and page.has_image]
     if not text.strip():
         raise ImportRefused(f"{name}: has no text layer (a scan?); run OCR on it first")
     warnings = []
