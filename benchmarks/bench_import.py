@@ -27,8 +27,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
-import os
-import platform
 import random
 import sys
 import tempfile
@@ -40,6 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+
+from machine import machine  # noqa: E402 - benchmarks/machine.py
 
 from crosscase.io.importers import extract  # noqa: E402
 
@@ -179,21 +179,6 @@ def peak_mib(fn: Callable[[Path], str], path: Path) -> float:
         return tracemalloc.get_traced_memory()[1] / (1024 * 1024)
     finally:
         tracemalloc.stop()
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}"
-    )
 
 
 def versions() -> str:
