@@ -8,6 +8,7 @@ starts, say) is already its final offset in the stored text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 _WS_RUN = re.compile(r"[ \t\r\n\f]+")
 
@@ -102,3 +103,37 @@ def roman(n: int) -> str:
             out.append(letters)
             n -= value
     return "".join(out)
+
+
+class TableRows:
+    """The table layout shared by the docx and odt walkers.
+
+    A row is one line with its cells joined by " | "; a table nested in a
+    cell stays on its cell's line. The walker provides ``b``, ``cell_depth``,
+    ``cell_start``, ``pending_sep`` and ``end_paragraph``.
+    """
+
+    b: TextBuilder
+    cell_depth: int
+    cell_start: int
+    pending_sep: str
+
+    def end_paragraph(self) -> None:
+        raise NotImplementedError
+
+    def walk_cells(self, cells: Iterable[Callable[[], None]]) -> None:
+        """Write one row: each callable walks one cell's content."""
+        for i, walk_cell in enumerate(cells):
+            if i:
+                self.pending_sep = ""
+                self.b.add(" | ")
+            self.cell_depth += 1
+            outer_start, self.cell_start = self.cell_start, self.b.pos
+            walk_cell()
+            self.cell_start = outer_start
+            self.cell_depth -= 1
+            self.pending_sep = ""
+        if self.cell_depth:
+            self.pending_sep = " "
+        else:
+            self.end_paragraph()

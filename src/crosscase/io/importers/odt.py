@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from crosscase.domain.errors import ImportRefused
 from crosscase.domain.extract import AnchoredNote, Extracted
 from crosscase.io.importers.archive import Package
-from crosscase.io.importers.builder import TextBuilder, roman
+from crosscase.io.importers.builder import TableRows, TextBuilder, roman
 from crosscase.io.importers.structure import build
 from crosscase.io.importers.text import normalise
 
@@ -93,7 +94,7 @@ def _text_of(el: Any) -> str:
     return normalise("\n".join(lines)).strip()
 
 
-class _Walker:
+class _Walker(TableRows):
     def __init__(self) -> None:
         self.b = TextBuilder()
         self.cell_depth = 0
@@ -252,30 +253,22 @@ class _Walker:
             return
         if not self.cell_depth and not self.b.line_empty():
             self.b.end_block()
-        first = True
-        for cell in cells:
-            try:
-                repeat = int(cell.get(_TB + "number-columns-repeated", "1"))
-            except ValueError:
-                repeat = 1
-            has_text = bool("".join(cell.itertext()).strip())
-            repeat = max(1, min(repeat, _MAX_REPEAT if has_text else 1))
-            for _ in range(repeat):
-                if not first:
-                    self.pending_sep = ""
-                    self.b.add(" | ")
-                first = False
-                self.cell_depth += 1
-                outer_start, self.cell_start = self.cell_start, self.b.pos
-                for child in cell:
-                    self.walk_block(child)
-                self.cell_start = outer_start
-                self.cell_depth -= 1
-                self.pending_sep = ""
-        if self.cell_depth:
-            self.pending_sep = " "
-        else:
-            self.end_paragraph()
+        self.walk_cells(
+            partial(self._cell, cell) for cell in cells for _ in range(self._repeat(cell))
+        )
+
+    @staticmethod
+    def _repeat(cell: Any) -> int:
+        try:
+            repeat = int(cell.get(_TB + "number-columns-repeated", "1"))
+        except ValueError:
+            repeat = 1
+        has_text = bool("".join(cell.itertext()).strip())
+        return max(1, min(repeat, _MAX_REPEAT if has_text else 1))
+
+    def _cell(self, cell: Any) -> None:
+        for child in cell:
+            self.walk_block(child)
 
     # --- notes, comments ----------------------------------------------------
 

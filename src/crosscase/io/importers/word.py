@@ -19,12 +19,13 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from crosscase.domain.errors import ImportRefused
 from crosscase.domain.extract import AnchoredNote, Extracted
 from crosscase.io.importers.archive import Package
-from crosscase.io.importers.builder import TextBuilder, roman
+from crosscase.io.importers.builder import TableRows, TextBuilder, roman
 from crosscase.io.importers.structure import build
 from crosscase.io.importers.text import normalise
 
@@ -91,7 +92,7 @@ def _rels(pkg: Package, part: str) -> dict[str, str]:
     return found
 
 
-class _Walker:
+class _Walker(TableRows):
     """Walks WordprocessingML, appending text to a :class:`TextBuilder`."""
 
     def __init__(
@@ -302,23 +303,12 @@ class _Walker:
             return
         if not self.cell_depth and not self.b.line_empty():
             self.b.end_block()
-        for i, cell in enumerate(self._cells(row)):
-            if i:
-                self.pending_sep = ""
-                self.b.add(" | ")
-            self.cell_depth += 1
-            outer_start = self.cell_start
-            self.cell_start = self.b.pos
-            for child in cell:
-                if child.tag != self.w + "tcPr":
-                    self.walk(child)
-            self.cell_start = outer_start
-            self.cell_depth -= 1
-            self.pending_sep = ""
-        if self.cell_depth:
-            self.pending_sep = " "
-        else:
-            self.end_paragraph()
+        self.walk_cells(partial(self._cell, cell) for cell in self._cells(row))
+
+    def _cell(self, cell: Any) -> None:
+        for child in cell:
+            if child.tag != self.w + "tcPr":
+                self.walk(child)
 
     # --- text boxes, alternate content -------------------------------------
 
