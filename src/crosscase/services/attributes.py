@@ -121,6 +121,20 @@ def values(session: Session, scope: str) -> dict[int, dict[str, Any]]:
     return out
 
 
+def raw_values(session: Session, scope: str) -> dict[int, list[tuple[int, str]]]:
+    """owner id -> [(attribute id, stored value)], in the attributes' order."""
+    model, owner = VALUE_TABLES[scope]
+    q = (
+        select(getattr(model, owner), model.attribute_id, model.value)
+        .join(Attribute, Attribute.id == model.attribute_id)
+        .order_by(Attribute.position, Attribute.id)
+    )
+    out: dict[int, list[tuple[int, str]]] = {}
+    for oid, aid, raw in session.execute(q):
+        out.setdefault(oid, []).append((aid, raw))
+    return out
+
+
 def names(session: Session, scope: str | None = None) -> list[tuple[str, str, str]]:
     """(scope, name, type) of every attribute, in order."""
     q = select(Attribute.scope, Attribute.name, Attribute.type).order_by(

@@ -67,7 +67,7 @@ from crosscase.domain.progress import Progress
 from crosscase.io.refi import describe, guids
 from crosscase.io.refi.qdexml import CODEBOOK_NS, PROJECT_NS, schema_errors, xml_safe
 from crosscase.io.refi.report import ExportReport
-from crosscase.services import codebook
+from crosscase.services import attributes, codebook
 
 ORIGIN = f"Crosscase {__version__}"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -389,13 +389,7 @@ class _ProjectWriter(_Writer):
         ).all()
         if not rows:
             return
-        values: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for cid, aid, raw in s.execute(
-            select(CaseValue.case_id, CaseValue.attribute_id, CaseValue.value)
-            .join(Attribute, Attribute.id == CaseValue.attribute_id)
-            .order_by(Attribute.position, Attribute.id)
-        ):
-            values[cid].append((aid, raw))
+        values = attributes.raw_values(s, "case")
         docs: dict[int, list[str]] = defaultdict(list)
         for case_id, guid in s.execute(
             select(Document.case_id, Document.guid).order_by(Document.position, Document.id)
@@ -431,13 +425,7 @@ class _ProjectWriter(_Writer):
         ).all()
         if not docs:
             return
-        values: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for did, aid, raw in s.execute(
-            select(DocumentValue.document_id, DocumentValue.attribute_id, DocumentValue.value)
-            .join(Attribute, Attribute.id == DocumentValue.attribute_id)
-            .order_by(Attribute.position, Attribute.id)
-        ):
-            values[did].append((aid, raw))
+        values = attributes.raw_values(s, "document")
         originals_left: Counter[str] = Counter()
         self.progress.start(len(docs), "Exporting")
         box = self.el(root, "Sources")
