@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crosscase.db.engine import make_engine
@@ -236,18 +236,9 @@ def open_project(path: Path, *, upgrade: bool = True) -> Project:
         raise
 
 
-def schema_tables(engine: Engine) -> set[str]:
-    return set(inspect(engine).get_table_names())
-
-
 def integrity_ok(path: Path) -> bool:
     con = sqlite3.connect(path)
     try:
         return con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         con.close()
-
-
-def run_sql(project: Project, sql: str) -> list[Any]:
-    with project.engine.connect() as conn:
-        return list(conn.execute(text(sql)))

@@ -41,7 +41,7 @@ class Segment:
             parts.append(f"¶{self.paragraph}")
         return "(" + ", ".join(parts) + ")"
 
-    def as_json(self, code_path: bool = True) -> dict[str, Any]:
+    def as_json(self) -> dict[str, Any]:
         d = asdict(self)
         d["citation"] = self.citation()
         return d
