@@ -36,13 +36,13 @@ def spec_for(
 ) -> CodingSpec:
     did = documents.resolve(session, document)
     cid = codebook.resolve(session, code, nodes)
+    text = documents.text_of(session, did)
     if quote is not None:
         if start is not None or end is not None:
             raise UsageError("give either --start/--end or --quote, not both")
-        start, end = spans.find_quote(documents.text_of(session, did), quote, occurrence)
+        start, end = spans.find_quote(text, quote, occurrence)
     elif start is None or end is None:
         raise UsageError("give --start and --end, or --quote")
-    text = documents.text_of(session, did)
     if not (0 <= start < end <= len(text)):
         raise UsageError(f"span {start}-{end} does not fit the document (0-{len(text)})")
     return CodingSpec(did, cid, int(start), int(end), memo or "")
