@@ -19,8 +19,9 @@ from pathlib import Path
 
 from machine import machine  # benchmarks/machine.py
 
-from crosscase.commands.coding import ApplyCodings, CodingSpec, RemoveCodings
+from crosscase.commands.coding import ApplyCodings, RemoveCodings
 from crosscase.services import codebook, documents, search, segments
+from crosscase.services.coding import CodingSpec
 from crosscase.services.projects import new_project
 
 WORDS = ("we the service users café farm shop co-production trust practitioners caravan "

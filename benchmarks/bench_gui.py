@@ -65,8 +65,9 @@ def spans(text: str, count: int, seed: int) -> list[tuple[int, int]]:
 
 def build(folder: Path) -> tuple[Path, int, int]:
     """A project with a 1 MB transcript (5,000 codings) and a 60 KB one (300 codings)."""
-    from crosscase.commands.coding import ApplyCodings, CodingSpec
+    from crosscase.commands.coding import ApplyCodings
     from crosscase.services import codebook, documents
+    from crosscase.services.coding import CodingSpec
     from crosscase.services.projects import new_project
 
     path = folder / "bench.crosscase"
@@ -226,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         built = time.perf_counter() - t
         start_on = project
         try:  # start-up is measured on the demo project where it can be built
-            from crosscase.services.demo import build_demo
+            from crosscase.demo import build_demo
 
             demo = Path(build_demo(Path(tmp) / "demo"))
             start_on, start_name = demo, "the demo project"

@@ -213,7 +213,7 @@ def _with_covering_index(path: Path, workdir: Path) -> list[str]:
 
 def run(out: Path | None, workdir: Path) -> str:
     from crosscase.analysis.matrix import MEASURES, compute_matrix
-    from crosscase.io.exporters.docx_report import export_docx
+    from crosscase.exchange.reports.docx_report import export_docx
 
     path = workdir / "bench.crosscase"
     t0 = time.perf_counter()

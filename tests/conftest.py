@@ -34,7 +34,7 @@ def empty_project(tmp_path: Path) -> Iterator[Project]:
 @pytest.fixture(scope="session")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo project, built once per test run (copy it before writing)."""
-    from crosscase.services.demo import build_demo
+    from crosscase.demo import build_demo
 
     out = tmp_path_factory.mktemp("demo")
     return build_demo(out)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import crosscase
 
-CORE = ("domain", "db", "services", "commands", "io", "analysis", "cli")
+CORE = ("domain", "db", "services", "commands", "io", "analysis", "exchange", "demo", "cli")
 
 
 def core_modules() -> list[str]:
@@ -54,3 +54,15 @@ def test_cli_help_does_not_load_heavy_libraries() -> None:
     r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]"
+
+
+def test_layers_contract_holds() -> None:
+    """import-linter's layers contract (pyproject.toml): nothing imports upward."""
+    import shutil
+
+    exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert exe is not None, "import-linter is installed with the dev extras"
+    root = Path(__file__).resolve().parents[1]
+    r = subprocess.run([exe], capture_output=True, text=True, timeout=300, cwd=root)
+    assert r.returncode == 0, r.stdout[-3000:]
+    assert "Layers:" in r.stdout and "BROKEN" not in r.stdout

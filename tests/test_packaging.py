@@ -33,7 +33,7 @@ def test_wheel_holds_migrations_resources_and_samples(wheel: Path) -> None:
     assert "crosscase/resources/codebook.json" in names
     assert "crosscase/sample_data/cases.json" in names
     assert "crosscase/sample_data/demo_codings.jsonl" in names
-    assert "crosscase/io/refi/schemas/Project.xsd" in names
+    assert "crosscase/exchange/refi/schemas/Project.xsd" in names
 
 
 def test_installed_wheel_creates_and_upgrades_projects(wheel: Path, tmp_path: Path) -> None:

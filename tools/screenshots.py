@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 def demo_project(folder: Path) -> Path:
     try:
-        from crosscase.services.demo import build_demo
+        from crosscase.demo import build_demo
 
         return Path(build_demo(folder))
     except Exception as exc:  # noqa: BLE001 - fall back to a small project of our own
@@ -38,8 +38,9 @@ def demo_project(folder: Path) -> Path:
 def small_project(folder: Path) -> Path:
     import random
 
-    from crosscase.commands.coding import ApplyCodings, CodingSpec
+    from crosscase.commands.coding import ApplyCodings
     from crosscase.services import codebook, documents
+    from crosscase.services.coding import CodingSpec
     from crosscase.services.projects import new_project
 
     path = folder / "Co-production study.crosscase"
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtCore import Qt
 
-    from crosscase.services import codebook, ui_support
+    from crosscase.services import cases, codebook
     from crosscase.ui import messages, theme
     from crosscase.ui.app import SCREENSHOT_SIZE, application, prepare_screenshot
     from crosscase.ui.main_window import MainWindow
@@ -173,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
 
         # 5. the import dialog, after importing a good and a bad file
         with ctx.project.session() as s:
-            case = (ui_support.case_names(s) or [(0, "Case A")])[0][1]
+            case = (cases.case_names(s) or [(0, "Case A")])[0][1]
         files = Path(tmp) / "incoming"
         files.mkdir()
         sample = next((ROOT / "sample_data").rglob("*.txt"), None)

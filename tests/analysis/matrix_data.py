@@ -15,10 +15,11 @@ from typing import Any
 
 from crosscase.commands.cases import SetAttribute
 from crosscase.commands.codebook import CreateCode
-from crosscase.commands.coding import ApplyCodings, CodingSpec
+from crosscase.commands.coding import ApplyCodings
 from crosscase.db.project import Project
 from crosscase.domain.extract import Extracted, Paragraph, Turn
 from crosscase.services import cases, documents
+from crosscase.services.coding import CodingSpec
 
 WORDS = (
     "we decide what goes in the shop window now and the café runs on members who take "

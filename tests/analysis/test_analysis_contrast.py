@@ -6,8 +6,9 @@ import pytest
 
 from crosscase.analysis.contrast import BOTH, ONLY_A, ONLY_B, contrast
 from crosscase.analysis.matrix import compute_matrix
-from crosscase.commands.coding import ApplyCodings, CodingSpec
+from crosscase.commands.coding import ApplyCodings
 from crosscase.domain.errors import NotFound, UsageError
+from crosscase.services.coding import CodingSpec
 
 
 def test_contrast_sides_and_rates(study: Any) -> None:

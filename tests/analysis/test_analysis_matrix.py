@@ -19,8 +19,9 @@ from crosscase.analysis.matrix import (
     compute_matrices,
     compute_matrix,
 )
-from crosscase.commands.coding import ApplyCodings, CodingSpec
+from crosscase.commands.coding import ApplyCodings
 from crosscase.domain.errors import NotFound, UsageError
+from crosscase.services.coding import CodingSpec
 from crosscase.services.projects import new_project
 
 WORD = re.compile(r"\w+")

@@ -7,13 +7,14 @@ from sqlalchemy import func, select
 from crosscase.commands.base import History
 from crosscase.commands.cases import CreateCase, EditCase, SetAttribute
 from crosscase.commands.codebook import CreateCode, DeleteCode, EditCode, MergeCodes, MoveCode
-from crosscase.commands.coding import ApplyCodings, CodingSpec, RemoveCodings, ResizeCoding
+from crosscase.commands.coding import ApplyCodings, RemoveCodings, ResizeCoding
 from crosscase.commands.memo import SetMemo
 from crosscase.db.models import Code, Coding, Event
 from crosscase.db.project import Project
 from crosscase.domain.extract import Extracted
 from crosscase.io.importers.text import structure
 from crosscase.services import attributes, cases, codebook, documents
+from crosscase.services.coding import CodingSpec
 
 TEXT = "Interviewer: Tell me 😀 about the café.\nManager: The farm shop 𝒳 pays for the day service.\n"
 

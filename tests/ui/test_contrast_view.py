@@ -19,8 +19,9 @@ from PySide6.QtCore import Qt
 
 from crosscase.analysis.contrast import BOTH, DEFINITION, ONLY_A, ONLY_B, contrast
 from crosscase.commands.codebook import CreateCode
-from crosscase.commands.coding import ApplyCodings, CodingSpec
+from crosscase.commands.coding import ApplyCodings
 from crosscase.db.project import Project
+from crosscase.services.coding import CodingSpec
 from crosscase.services.projects import new_project
 from crosscase.ui.views.contrast_view import CODE, DIFF, SEG_A, SEG_B
 from crosscase.ui.views.matrix_view import MatrixView

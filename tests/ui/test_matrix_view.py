@@ -18,9 +18,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 
 from crosscase.analysis.matrix import compute_matrix
-from crosscase.commands.coding import ApplyCodings, CodingSpec
+from crosscase.commands.coding import ApplyCodings
 from crosscase.db.project import Project
 from crosscase.services import framework
+from crosscase.services.coding import CodingSpec
 from crosscase.services.projects import new_project
 from crosscase.ui.views.matrix_view import MatrixView
 

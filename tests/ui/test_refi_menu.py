@@ -81,7 +81,8 @@ def answers(monkeypatch: Any) -> Answers:
 def test_export_a_project_then_import_it_as_a_new_project(
     window: Any, qtbot: Any, tmp_path: Path, answers: Answers, shown_messages: list[Any]
 ) -> None:
-    from crosscase.commands.coding import ApplyCodings, CodingSpec
+    from crosscase.commands.coding import ApplyCodings
+    from crosscase.services.coding import CodingSpec
 
     quote = "Word of mouth brought people in."
     start = INTERVIEW_A.index(quote)
@@ -240,7 +241,7 @@ def test_cancelling_an_import_writes_no_project(
     window: Any, qtbot: Any, tmp_path: Path, answers: Answers, shown_messages: list[Any],
     monkeypatch: Any
 ) -> None:
-    from crosscase.io import refi
+    from crosscase.exchange import refi
 
     source = tmp_path / "study.qdpx"
     refi.export_qdpx(window.context.project, source)

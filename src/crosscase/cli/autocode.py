@@ -16,8 +16,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crosscase.commands.coding import ApplyCodings, CodingSpec
+    from crosscase.commands.coding import ApplyCodings
     from crosscase.services import cases, codebook, search
+    from crosscase.services.coding import CodingSpec
 
     with open_(args) as project:
         with project.session() as s:

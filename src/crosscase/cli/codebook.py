@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     with open_(args) as project:
         if args.load:
             if args.load.suffix.lower() == ".qdc":
-                from crosscase.io.refi import load_qdc
+                from crosscase.exchange.refi import load_qdc
 
                 report = load_qdc(project, args.load)
                 for line in report.lines():

@@ -19,7 +19,7 @@ def has_display() -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crosscase.services.demo import build_demo
+    from crosscase.demo import build_demo
 
     path = build_demo(args.out)
     print(f"built the demo project: {path}")
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
     with open_project(path) as project:
         from crosscase.analysis.matrix import compute_matrix
-        from crosscase.io.exporters import export_report, matrix_files
+        from crosscase.exchange.reports import export_report, matrix_files
 
         print()
         for measure in ("segments", "rate"):

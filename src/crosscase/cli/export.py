@@ -15,14 +15,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     with open_(args) as project:
         if args.format in ("qdpx", "qdc"):
-            from crosscase.io import refi
+            from crosscase.exchange import refi
 
             fn = refi.export_qdpx if args.format == "qdpx" else refi.export_qdc
             report = fn(project, args.out)
             for line in report.lines() if report is not None else []:
                 print(line)
         else:
-            from crosscase.io.exporters import export_report
+            from crosscase.exchange.reports import export_report
 
             export_report(project, args.out, args.format)
     print(f"wrote {args.out}")

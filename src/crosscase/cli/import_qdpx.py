@@ -26,7 +26,7 @@ from pathlib import Path
 HELP = "create a new project from a REFI-QDA project file (.qdpx)"
 
 # Kept here (not imported) so that building the parser loads nothing heavy;
-# a test checks they match crosscase.io.refi.positions.OFFSET_CHOICES.
+# a test checks they match crosscase.exchange.refi.positions.OFFSET_CHOICES.
 OFFSET_CHOICES = ("auto", "codepoints", "codepoints-crlf1", "utf16", "utf16-crlf1")
 
 
@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crosscase.io.refi import import_qdpx
+    from crosscase.exchange.refi import import_qdpx
 
     report = import_qdpx(Path(args.file), Path(args.out), offsets=args.offsets)
     for line in report.summary_lines():

@@ -48,19 +48,19 @@ def run(args: argparse.Namespace) -> int:
         options = {"cols": args.cols, "rollup": args.rollup, "code_ids": code_ids,
                    "case_ids": case_ids}
         if fmt == "docx":
-            from crosscase.io.exporters.docx_report import export_docx
+            from crosscase.exchange.reports.docx_report import export_docx
 
             export_docx(project, args.out, measure=args.measure, content=("counts",), **options)
             print(f"wrote {args.out}")
             return 0
         if fmt == "xlsx":
-            from crosscase.io.exporters.xlsx_report import export_xlsx
+            from crosscase.exchange.reports.xlsx_report import export_xlsx
 
             export_xlsx(project, args.out, measures=[args.measure], **options)
             print(f"wrote {args.out}")
             return 0
         from crosscase.analysis.matrix import compute_matrix
-        from crosscase.io.exporters import matrix_files
+        from crosscase.exchange.reports import matrix_files
 
         matrix = compute_matrix(project, measure=args.measure, **options)
     if args.out is not None:

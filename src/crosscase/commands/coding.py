@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -13,15 +12,7 @@ from crosscase.db.models import Coding, FrameworkPin, utcnow
 from crosscase.db.project import Project
 from crosscase.db.rows import Row, remove, restore, snapshot
 from crosscase.services import spans
-
-
-@dataclass(frozen=True)
-class CodingSpec:
-    document_id: int
-    code_id: int
-    start: int
-    end: int
-    memo: str = ""
+from crosscase.services.coding import CodingSpec
 
 
 class ApplyCodings(Command):

@@ -7,18 +7,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crosscase.commands.base import Command
-from crosscase.db.models import Case, Code, Coding, Document, Participant, ProjectInfo
+from crosscase.db.models import MEMO_TARGETS
 from crosscase.db.project import Project
 from crosscase.domain.errors import NotFound, UsageError
-
-MEMO_TARGETS: dict[str, Any] = {
-    "project": ProjectInfo,
-    "case": Case,
-    "document": Document,
-    "participant": Participant,
-    "code": Code,
-    "coding": Coding,
-}
 
 
 class SetMemo(Command):

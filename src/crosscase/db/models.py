@@ -11,6 +11,7 @@ no SQLite-only types or SQL here.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -295,3 +296,14 @@ class Event(Base):
     coder: Mapped[str | None] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(100))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+#: the things a memo can sit on, by the name the commands and the CLI use
+MEMO_TARGETS: dict[str, Any] = {
+    "project": ProjectInfo,
+    "case": Case,
+    "document": Document,
+    "participant": Participant,
+    "code": Code,
+    "coding": Coding,
+}

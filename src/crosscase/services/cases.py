@@ -1,11 +1,13 @@
-"""Cases: find by name or id, create on first use."""
+"""Cases: find by name or id, create on first use, the case tree with its documents."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crosscase.db.models import Case
+from crosscase.db.models import Case, Coding, Document, Participant, Turn
 from crosscase.domain.errors import NotFound, UsageError
 
 
@@ -33,3 +35,77 @@ def ensure(session: Session, name: str) -> int:
         session.flush()
         cid = case.id
     return cid
+
+# -- the case tree ------------------------------------------------------------
+@dataclass
+class DocumentEntry:
+    id: int
+    name: str
+    chars: int
+    words: int
+    codings: int
+    memo: bool
+
+
+@dataclass
+class CaseEntry:
+    id: int
+    name: str
+    parent_id: int | None
+    memo: bool
+    participants: int
+    documents: list[DocumentEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ParticipantEntry:
+    id: int
+    name: str
+    turns: int
+    memo: str
+
+
+def case_tree(session: Session) -> list[CaseEntry]:
+    """Cases in order, each with its documents and coding counts per document."""
+    counts = dict(
+        session.execute(select(Coding.document_id, func.count()).group_by(Coding.document_id)).all()
+    )
+    people = dict(
+        session.execute(
+            select(Participant.case_id, func.count()).group_by(Participant.case_id)
+        ).all()
+    )
+    cases: dict[int, CaseEntry] = {}
+    for cid, name, parent, memo in session.execute(
+        select(Case.id, Case.name, Case.parent_id, Case.memo).order_by(Case.position, Case.id)
+    ):
+        cases[cid] = CaseEntry(cid, name, parent, bool(memo), people.get(cid, 0))
+    for did, cid, name, chars, words, memo in session.execute(
+        select(
+            Document.id, Document.case_id, Document.name, Document.chars, Document.words,
+            Document.memo,
+        ).order_by(Document.position, Document.id)
+    ):
+        if cid in cases:
+            cases[cid].documents.append(
+                DocumentEntry(did, name, chars, words, counts.get(did, 0), bool(memo))
+            )
+    return list(cases.values())
+
+
+def participants(session: Session, case_id: int) -> list[ParticipantEntry]:
+    turns = dict(
+        session.execute(
+            select(Turn.participant_id, func.count()).group_by(Turn.participant_id)
+        ).all()
+    )
+    q = (
+        select(Participant.id, Participant.name, Participant.memo)
+        .where(Participant.case_id == case_id)
+        .order_by(Participant.name)
+    )
+    return [ParticipantEntry(pid, name, turns.get(pid, 0), memo) for pid, name, memo in session.execute(q)]
+
+
+def case_names(session: Session) -> list[tuple[int, str]]:
+    return [tuple(r) for r in session.execute(select(Case.id, Case.name).order_by(Case.position, Case.id))]  # type: ignore[misc]

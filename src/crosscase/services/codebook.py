@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -165,3 +166,83 @@ def to_nested(nodes: dict[int, CodeNode]) -> list[dict[str, Any]]:
         return d
 
     return [node(n.id) for n in nodes.values() if n.parent is None]
+
+# -- naming codes from text and finding them by a few letters ------------------
+def code_exists(session: Session, code_id: int) -> bool:
+    return session.scalar(select(Code.id).where(Code.id == code_id)) is not None
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def in_vivo_name(text: str, limit: int = 60) -> str:
+    """A code name from the selected words: one line, no ``/``, quotes trimmed."""
+    name = _SPACE.sub(" ", text).strip().strip("\"'“”‘’.,;:!?()[]").strip()
+    name = name.replace("/", "-")
+    if len(name) > limit:
+        cut = name[:limit].rsplit(" ", 1)[0]
+        name = (cut if len(cut) > limit // 2 else name[:limit]).rstrip() + "…"
+    return name
+
+
+def _subsequence_score(query: str, target: str) -> int | None:
+    """Score a case-folded subsequence match; None when ``query`` is not in ``target``.
+
+    Rewards characters matched at word starts and runs of consecutive
+    characters, so "co-d" prefers "Co-production/Co-design" and "tin" prefers
+    "Trading income" via its initials.
+    """
+    score = 0
+    pos = 0
+    prev = -2
+    n = len(target)
+    for ch in query:
+        if ch == " ":
+            continue
+        found = -1
+        # prefer a word start at or after pos, then any occurrence
+        i = pos
+        while i < n:
+            if target[i] == ch and (i == 0 or not target[i - 1].isalnum()):
+                found = i
+                break
+            i += 1
+        j = target.find(ch, pos)
+        if j >= 0 and (found < 0 or (j == prev + 1)):
+            found = j
+        if found < 0:
+            return None
+        if found == prev + 1:
+            score += 6
+        if found == 0 or not target[found - 1].isalnum():
+            score += 8
+        score -= min(found - pos, 10) // 2
+        prev = found
+        pos = found + 1
+    return score
+
+
+def fuzzy_rank(query: str, nodes: dict[int, CodeNode], limit: int = 200) -> list[int]:
+    """Code ids whose path matches ``query``, best first (all codes in order if empty)."""
+    q = query.casefold().strip()
+    if not q:
+        return list(nodes)[:limit]
+    scored: list[tuple[int, int, int]] = []
+    for order, node in enumerate(nodes.values()):
+        name = node.name.casefold()
+        path = node.path.casefold()
+        best: int | None = None
+        if q in name:
+            best = 100 + (40 if name.startswith(q) else 0) + (60 if name == q else 0)
+        elif q in path:
+            best = 70
+        for target, bonus in ((name, 10), (path, 0)):
+            s = _subsequence_score(q, target)
+            if s is not None:
+                s += bonus
+                best = s if best is None else max(best, s)
+        if best is not None:
+            scored.append((-best, len(node.path), order))
+    scored.sort()
+    ids = list(nodes)
+    return [ids[order] for _, _, order in scored[:limit]]

@@ -11,9 +11,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crosscase.commands.coding import CodingSpec
 from crosscase.domain.errors import CrosscaseError, UsageError
 from crosscase.services import codebook, documents, spans
+
+
+@dataclass(frozen=True)
+class CodingSpec:
+    """One span to code: plain values, so commands, the CLI and workers share it."""
+
+    document_id: int
+    code_id: int
+    start: int
+    end: int
+    memo: str = ""
 
 
 @dataclass

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from crosscase.db.models import (
     Annotation,
     Case,
+    Coding,
     Document,
     Page,
     Paragraph,
@@ -299,3 +300,88 @@ def text_of(session: Session, document_id: int) -> str:
     if text is None:
         raise NotFound(f"no document {document_id}")
     return text
+
+# -- look-ups for the document view and the case tree -------------------------
+@dataclass(frozen=True)
+class CodingRow:
+    """One coding in a document, in code-point offsets."""
+
+    id: int
+    code_id: int
+    start: int
+    end: int
+    memo: str
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    id: int
+    name: str
+    case_id: int
+    case: str
+    format: str
+    chars: int
+    words: int
+    memo: str
+    text: str
+
+
+def document_codings(session: Session, document_id: int) -> list[CodingRow]:
+    """Every coding in one document, ordered by start then length (longest first)."""
+    c = Coding.__table__.c
+    q = (
+        select(c.id, c.code_id, c.start, c.end, c.memo)
+        .where(c.document_id == document_id)
+        .order_by(c.start, c.end.desc(), c.id)
+    )
+    # runs after every coding change in an open document: plain DB-API rows
+    return [CodingRow(*r) for r in _raw_rows(session, q)]
+
+
+def _raw_rows(session: Session, statement: Any) -> list[tuple[Any, ...]]:
+    """Rows as plain tuples straight from the driver, for big result sets on a hot path.
+
+    The statement is compiled by SQLAlchemy for the connection's dialect, so
+    the SQL and its parameter style stay portable.
+    """
+    conn = session.connection()
+    compiled = statement.compile(dialect=conn.dialect)
+    params: Any = compiled.params
+    if compiled.positional:
+        params = tuple(compiled.params[name] for name in compiled.positiontup or ())
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def document_info(session: Session, document_id: int) -> DocumentInfo:
+    row = session.execute(
+        select(
+            Document.id, Document.name, Document.case_id, Case.name, Document.format,
+            Document.chars, Document.words, Document.memo, Document.text,
+        )
+        .join(Case, Case.id == Document.case_id)
+        .where(Document.id == document_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no document {document_id}")
+    return DocumentInfo(*row)
+
+
+def document_exists(session: Session, document_id: int) -> bool:
+    return session.scalar(select(Document.id).where(Document.id == document_id)) is not None
+
+
+def first_coded_document(session: Session) -> int | None:
+    """The first document (in tree order) that has at least one coding."""
+    q = (
+        select(Document.id)
+        .join(Case, Case.id == Document.case_id)
+        .where(select(Coding.id).where(Coding.document_id == Document.id).exists())
+        .order_by(Case.position, Case.id, Document.position, Document.id)
+        .limit(1)
+    )
+    return session.scalar(q)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crosscase.db.models import ProjectInfo
 from crosscase.db.project import Project, create_project, open_project
 from crosscase.services import codebook
 
@@ -18,4 +22,9 @@ def new_project(path: Path, *, empty: bool = False, name: str | None = None) -> 
     return project
 
 
-__all__ = ["Project", "new_project", "open_project"]
+def project_name(session: Session) -> str:
+    name = session.scalar(select(ProjectInfo.name).where(ProjectInfo.id == 1))
+    return name or ""
+
+
+__all__ = ["Project", "new_project", "open_project", "project_name"]

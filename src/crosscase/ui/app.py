@@ -56,15 +56,15 @@ def run(project_path: str | None, screenshot: str | None = None) -> int:
 
 def prepare_screenshot(window: object, select_code: bool = True) -> None:
     """Open the first coded document and choose a code used in it (for pictures)."""
-    from crosscase.services import ui_support
+    from crosscase.services import documents
     from crosscase.ui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
     if window.context is None:
         return
     with window.context.project.session() as s:
-        doc = ui_support.first_coded_document(s)
-        rows = ui_support.document_codings(s, doc) if doc is not None else []
+        doc = documents.first_coded_document(s)
+        rows = documents.document_codings(s, doc) if doc is not None else []
     if doc is None:
         return
     view = window.open_document(doc)

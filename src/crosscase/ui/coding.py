@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from crosscase.commands.base import Command
 from crosscase.commands.codebook import CreateCode
-from crosscase.commands.coding import ApplyCodings, CodingSpec, RemoveCodings, ResizeCoding
-from crosscase.services import codebook, ui_support
+from crosscase.commands.coding import ApplyCodings, RemoveCodings, ResizeCoding
+from crosscase.services import codebook
+from crosscase.services.coding import CodingSpec
 from crosscase.ui import messages
 from crosscase.ui.context import ProjectContext
 from crosscase.ui.dialogs.quick_code import QuickCodePalette
@@ -174,7 +175,7 @@ class CodingController(QObject):
         if got is None:
             return None
         context, view, (start, end) = got
-        name = ui_support.in_vivo_name(view.selected_text())
+        name = codebook.in_vivo_name(view.selected_text())
         if not name:
             return None
         existing = next((n.id for n in context.nodes.values()

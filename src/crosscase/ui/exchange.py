@@ -1,6 +1,6 @@
 """REFI-QDA from the workbench: import a project, export it, export or load a codebook.
 
-The work is done by the core (:mod:`crosscase.io.refi`) on a worker thread,
+The work is done by the core (:mod:`crosscase.exchange.refi`) on a worker thread,
 behind a progress dialog. Its report is then shown in full, because the
 standard asks that the researcher be told what came through and what did not.
 """
@@ -85,7 +85,7 @@ class RefiExchange(QObject):
         self.start_import(source, out)
 
     def start_import(self, source: Path, out: Path) -> ProgressWorker | None:
-        from crosscase.io import refi
+        from crosscase.exchange import refi
 
         def work(progress: Progress) -> Any:
             return refi.import_qdpx(source, out, offsets="auto", progress=progress)
@@ -113,7 +113,7 @@ class RefiExchange(QObject):
             self.start_export(out)
 
     def start_export(self, out: Path) -> ProgressWorker | None:
-        from crosscase.io import refi
+        from crosscase.exchange import refi
 
         context = self.context
         if context is None:
@@ -137,7 +137,7 @@ class RefiExchange(QObject):
             self.start_codebook_export(out)
 
     def start_codebook_export(self, out: Path) -> ProgressWorker | None:
-        from crosscase.io import refi
+        from crosscase.exchange import refi
 
         context = self.context
         if context is None:
@@ -154,7 +154,7 @@ class RefiExchange(QObject):
             self.start_codebook_load(source)
 
     def start_codebook_load(self, source: Path) -> ProgressWorker | None:
-        from crosscase.io import refi
+        from crosscase.exchange import refi
 
         context = self.context
         if context is None:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from crosscase.db.project import SUFFIX, Project, open_project
 from crosscase.domain.errors import ProjectLocked, SchemaTooNew
-from crosscase.services import ui_support
+from crosscase.services import documents, projects
 from crosscase.ui import messages, theme
 from crosscase.ui.coding import CodingController
 from crosscase.ui.context import ProjectContext
@@ -192,10 +192,10 @@ class MainWindow(QMainWindow):
         c.aboutToShow.connect(self._refill_code_menu)
         self.coding.fill_code_menu(c)
 
-        cases = bar.addMenu("C&ases")
-        cases.addAction(self.cases_panel.new_case_action)
-        self._action(cases, "Document memo…", self._document_memo, "Ctrl+Shift+M")
-        self._action(cases, "Project memo…",
+        cases_menu = bar.addMenu("C&ases")
+        cases_menu.addAction(self.cases_panel.new_case_action)
+        self._action(cases_menu, "Document memo…", self._document_memo, "Ctrl+Shift+M")
+        self._action(cases_menu, "Project memo…",
                      lambda: self.edit_memo("project", 1) if self.context else None)
 
         v = bar.addMenu("&View")
@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
         self.codebook_panel.set_context(self.context)
         self.details.set_context(self.context)
         with project.session() as s:
-            name = ui_support.project_name(s) or project.path.stem
+            name = projects.project_name(s) or project.path.stem
         self.setWindowTitle(f"{name} — Crosscase")
         self.saved_label.setText("✓ All changes saved")
         self.coder_label.setText(f"Coder: {project.coder_name}")
@@ -319,7 +319,7 @@ class MainWindow(QMainWindow):
         if restore:
             last = self.settings.last_document(project.path)
             with project.session() as s:
-                if last is not None and ui_support.document_exists(s, last):
+                if last is not None and documents.document_exists(s, last):
                     self.open_document(last)
         self.project_opened.emit()
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from crosscase.commands.memo import SetMemo
-from crosscase.services import segments, ui_support
+from crosscase.services import cases, documents, memos, projects, segments
 from crosscase.ui import messages
 from crosscase.ui.context import ProjectContext
 from crosscase.ui.dialogs.memo_dialog import MemoDialog
@@ -22,16 +22,16 @@ def subject_of(context: ProjectContext, kind: str, target_id: int) -> tuple[str,
                 return f"Coding “{sg.code}” in {sg.document} {sg.citation()}", sg.text
             return "Coding", ""
         if kind == "document":
-            info = ui_support.document_info(s, target_id)
+            info = documents.document_info(s, target_id)
             return f"Document “{info.name}” ({info.case})", ""
         if kind == "case":
-            names = dict(ui_support.case_names(s))
+            names = dict(cases.case_names(s))
             return f"Case “{names.get(target_id, target_id)}”", ""
         if kind == "code":
             node = context.nodes.get(target_id)
             return f"Code “{node.path if node else target_id}”", ""
         if kind == "project":
-            return f"Project “{ui_support.project_name(s)}”", ""
+            return f"Project “{projects.project_name(s)}”", ""
     return kind.capitalize(), ""
 
 
@@ -39,7 +39,7 @@ def open_memo(parent: QWidget, context: ProjectContext, kind: str, target_id: in
     """Open the memo editor (not blocking); saving pushes an undoable ``SetMemo``."""
     try:
         with context.project.session() as s:
-            text = ui_support.memo_of(s, kind, target_id)
+            text = memos.memo_of(s, kind, target_id)
         subject, quote = subject_of(context, kind, target_id)
     except Exception as exc:  # noqa: BLE001
         messages.error(parent, "Memo", messages.describe(exc))

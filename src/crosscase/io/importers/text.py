@@ -24,7 +24,7 @@ _BOMS = (
 
 # Characters that never belong in the stored text. NULs go; every other one is
 # replaced one for one, so that a position in the raw text moves only by the
-# BOM, CRLF pairs and NULs (io/refi/positions.py relies on that): line-like
+# BOM, CRLF pairs and NULs (exchange/refi/positions.py relies on that): line-like
 # characters become "\n", lone surrogates (they cannot be stored as UTF-8)
 # U+FFFD, other control characters a space.
 _ODD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u0085\u2028\u2029\ud800-\udfff]")

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crosscase.services import documents, ui_support
+from crosscase.services import cases, documents
 from crosscase.ui import messages
 from crosscase.ui.context import ProjectContext
 from crosscase.ui.workers import ImportWorker
@@ -78,7 +78,7 @@ class ImportDialog(QDialog):
         assert case_edit is not None  # editable, so Qt has created the line edit
         case_edit.setPlaceholderText("Case name (an existing case, or a new one)")
         with context.project.session() as s:
-            for _cid, name in ui_support.case_names(s):
+            for _cid, name in cases.case_names(s):
                 self.case_box.addItem(name)
         if case:
             self.case_box.setCurrentText(case)

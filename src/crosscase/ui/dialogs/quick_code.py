@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crosscase.services import ui_support
+from crosscase.services import codebook
 from crosscase.services.codebook import CodeNode
 from crosscase.ui.models.codebook_model import color_icon
 
@@ -85,7 +85,7 @@ class QuickCodePalette(QDialog):
         self.list.clear()
         text = text.strip()
         if text:
-            ids = ui_support.fuzzy_rank(text, self.nodes)
+            ids = codebook.fuzzy_rank(text, self.nodes)
         else:
             ids = self.recent + [c for c in self.nodes if c not in self.recent]
         for cid in ids:

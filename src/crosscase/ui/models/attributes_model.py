@@ -8,8 +8,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from crosscase.commands.cases import SetAttribute
-from crosscase.services import attributes, ui_support
-from crosscase.services.ui_support import ParticipantEntry
+from crosscase.services import attributes, cases
+from crosscase.services.cases import ParticipantEntry
 from crosscase.ui.context import ProjectContext
 
 Index = QModelIndex | QPersistentModelIndex
@@ -118,7 +118,7 @@ class ParticipantsModel(QAbstractTableModel):
         self.people, self.names, self.values = [], [], {}
         if self.context is not None and self.case_id is not None:
             with self.context.project.session() as s:
-                self.people = ui_support.participants(s, self.case_id)
+                self.people = cases.participants(s, self.case_id)
                 self.names = [(n, t) for _, n, t in attributes.names(s, "participant")]
                 self.values = attributes.values(s, "participant")
         self.endResetModel()

@@ -1,4 +1,4 @@
-"""Cases and their documents as a two-level tree (thin adapter over ``ui_support.case_tree``)."""
+"""Cases and their documents as a two-level tree (thin adapter over ``cases.case_tree``)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from crosscase.services import ui_support
-from crosscase.services.ui_support import CaseEntry, DocumentEntry
+from crosscase.services import cases
+from crosscase.services.cases import CaseEntry, DocumentEntry
 from crosscase.ui.context import ProjectContext
 
 KindRole = Qt.ItemDataRole.UserRole + 1
@@ -48,7 +48,7 @@ class CasesModel(QAbstractItemModel):
             self.cases = []
         else:
             with self.context.project.session() as s:
-                self.cases = ui_support.case_tree(s)
+                self.cases = cases.case_tree(s)
         self.endResetModel()
 
     def reload_counts(self) -> None:
@@ -56,7 +56,7 @@ class CasesModel(QAbstractItemModel):
         if self.context is None:
             return
         with self.context.project.session() as s:
-            fresh = ui_support.case_tree(s)
+            fresh = cases.case_tree(s)
         shape = [(c.id, [d.id for d in c.documents]) for c in self.cases]
         if shape != [(c.id, [d.id for d in c.documents]) for c in fresh]:
             self.reload()

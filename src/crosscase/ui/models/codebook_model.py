@@ -24,9 +24,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from crosscase.commands.codebook import EditCode, MoveCode
-from crosscase.commands.coding import ApplyCodings, CodingSpec
+from crosscase.commands.coding import ApplyCodings
 from crosscase.services import codebook
 from crosscase.services.codebook import CodeNode
+from crosscase.services.coding import CodingSpec
 from crosscase.ui.context import ProjectContext
 
 CODE_MIME = "application/x-crosscase-code-ids"

@@ -51,9 +51,9 @@ from PySide6.QtWidgets import (
 )
 
 from crosscase.domain.offsets import OffsetMap
-from crosscase.services import ui_support
+from crosscase.services import documents
 from crosscase.services.codebook import CodeNode
-from crosscase.services.ui_support import DocumentInfo
+from crosscase.services.documents import DocumentInfo
 from crosscase.ui import theme
 from crosscase.ui.context import ProjectContext
 from crosscase.ui.models.codebook_model import CODE_MIME, read_codes, span_mime
@@ -608,8 +608,8 @@ class DocumentView(QWidget):
 
     def load(self, document_id: int) -> None:
         with self.context.project.session() as s:
-            info = ui_support.document_info(s, document_id)
-            rows = ui_support.document_codings(s, document_id)
+            info = documents.document_info(s, document_id)
+            rows = documents.document_codings(s, document_id)
         self.document_id = document_id
         self.info = info
         self.offsets = OffsetMap(info.text)
@@ -626,14 +626,14 @@ class DocumentView(QWidget):
         if self.document_id is None:
             return
         with self.context.project.session() as s:
-            if not ui_support.document_exists(s, self.document_id):
+            if not documents.document_exists(s, self.document_id):
                 self.closed.emit()
                 return
-            rows = ui_support.document_codings(s, self.document_id)
+            rows = documents.document_codings(s, self.document_id)
         self._set_codings(rows)
         self._update_header()
 
-    def _set_codings(self, rows: list[ui_support.CodingRow]) -> None:
+    def _set_codings(self, rows: list[documents.CodingRow]) -> None:
         """Show ``rows``; after a small change only the changed codings are touched."""
         old = {sp.id: sp for sp in self.spans}
         to16 = self.offsets.to_utf16
@@ -694,14 +694,14 @@ class DocumentView(QWidget):
         if self.document_id is None:
             return
         with self.context.project.session() as s:
-            if not ui_support.document_exists(s, self.document_id):
+            if not documents.document_exists(s, self.document_id):
                 self.closed.emit()
 
     def _memos_changed(self) -> None:
         if self.document_id is None:
             return
         with self.context.project.session() as s:
-            self.info = ui_support.document_info(s, self.document_id)
+            self.info = documents.document_info(s, self.document_id)
         self._update_header()
 
     def apply_font(self) -> None:

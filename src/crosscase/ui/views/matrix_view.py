@@ -844,7 +844,7 @@ class MatrixView(QWidget):
 
     def export_to(self, path: Path, fmt: str) -> None:
         """Write the report with the current columns, measure and roll-up (off the GUI thread)."""
-        from crosscase.io.exporters import export_report
+        from crosscase.exchange.reports import export_report
         from crosscase.ui import messages
         from crosscase.ui.workers import run_task
 

@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crosscase.commands.coding import ApplyCodings, CodingSpec
-from crosscase.services import search, ui_support
+from crosscase.commands.coding import ApplyCodings
+from crosscase.services import cases, search
+from crosscase.services.coding import CodingSpec
 from crosscase.services.search import Hit
 from crosscase.ui import messages
 from crosscase.ui.context import ProjectContext
@@ -246,7 +247,7 @@ class SearchView(QWidget):
         self.case_box.clear()
         self.case_box.addItem("All cases", None)
         with self.context.project.session() as s:
-            for cid, name in ui_support.case_names(s):
+            for cid, name in cases.case_names(s):
                 self.case_box.addItem(name, cid)
         self.case_box.setCurrentIndex(max(0, self.case_box.findData(current)))
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crosscase.services import codebook, segments, ui_support
+from crosscase.services import cases, codebook, segments
 from crosscase.services.segments import Segment
 from crosscase.ui import theme
 from crosscase.ui.context import ProjectContext
@@ -77,7 +77,7 @@ class SegmentsView(QWidget):
         self.case_box.clear()
         self.case_box.addItem("All cases", None)
         with self.context.project.session() as s:
-            for cid, name in ui_support.case_names(s):
+            for cid, name in cases.case_names(s):
                 self.case_box.addItem(name, cid)
         i = self.case_box.findData(current)
         self.case_box.setCurrentIndex(max(0, i))
@@ -112,9 +112,9 @@ class SegmentsView(QWidget):
             found = segments.fetch(s, code_ids=ids, case_ids=[case_id] if case_id else None)
         self.shown = found[:MAX_SHOWN]
         self.title.setText(f"Coded segments: {node.path.replace('/', ' › ')}")
-        cases = len({sg.case_id for sg in found})
+        n_cases = len({sg.case_id for sg in found})
         self.count.setText(
-            f"{len(found)} segment{'s' * (len(found) != 1)} in {cases} case{'s' * (cases != 1)}"
+            f"{len(found)} segment{'s' * (len(found) != 1)} in {n_cases} case{'s' * (n_cases != 1)}"
         )
         self.browser.setHtml(self._html(node.color))
 

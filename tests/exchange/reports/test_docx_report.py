@@ -14,8 +14,8 @@ from docx.oxml.ns import qn
 from crosscase.analysis.matrix import cell_segments, compute_matrix
 from crosscase.analysis.measures import MEASURES
 from crosscase.domain.errors import UsageError
-from crosscase.io.exporters import export_report
-from crosscase.io.exporters.docx_report import export_docx
+from crosscase.exchange.reports import export_report
+from crosscase.exchange.reports.docx_report import export_docx
 from crosscase.services import framework
 
 

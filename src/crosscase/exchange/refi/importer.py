@@ -42,9 +42,9 @@ from crosscase.db.project import Project
 from crosscase.domain.errors import CrosscaseError, ImportRefused, ProjectOpenError, UsageError
 from crosscase.domain.extract import Extracted
 from crosscase.domain.progress import Progress
-from crosscase.io.refi import codes as code_tree
-from crosscase.io.refi.archive import Archive, Limits
-from crosscase.io.refi.positions import (
+from crosscase.exchange.refi import codes as code_tree
+from crosscase.exchange.refi.archive import Archive, Limits
+from crosscase.exchange.refi.positions import (
     OFFSET_CHOICES,
     READINGS,
     SourceText,
@@ -53,7 +53,7 @@ from crosscase.io.refi.positions import (
     squash,
     verdict,
 )
-from crosscase.io.refi.qdexml import (
+from crosscase.exchange.refi.qdexml import (
     attr,
     guid_key,
     kid,
@@ -63,7 +63,7 @@ from crosscase.io.refi.qdexml import (
     parse_xml,
     valid_guid,
 )
-from crosscase.io.refi.report import CodebookReport, ImportReport
+from crosscase.exchange.refi.report import CodebookReport, ImportReport
 from crosscase.services import attributes, documents
 
 UNASSIGNED_CASE = "Unassigned"
@@ -88,7 +88,7 @@ def import_qdpx(
 
     ``offsets`` says how the file counts selection positions: ``auto`` (from
     the program named in the file, confirmed against quoted text) or one of
-    :data:`~crosscase.io.refi.positions.READINGS`.
+    :data:`~crosscase.exchange.refi.positions.READINGS`.
     """
     file, out = Path(file), Path(out)
     if offsets not in OFFSET_CHOICES:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from crosscase.db.models import Code, Coding, Document
 from crosscase.db.project import Project, open_project
-from crosscase.io.refi import export_qdc, export_qdpx, import_qdpx
+from crosscase.exchange.refi import export_qdc, export_qdpx, import_qdpx
 
 NS = {"q": "urn:QDA-XML:project:1.0"}
 
@@ -158,7 +158,7 @@ def test_codebook_export_validates(rich: Any, tmp_path: Path,
 
 
 def test_export_writes_nothing_on_failure(rich: Any, tmp_path: Path, monkeypatch: Any) -> None:
-    from crosscase.io.refi import export as export_mod
+    from crosscase.exchange.refi import export as export_mod
 
     def broken(*_a: Any, **_k: Any) -> list[str]:
         return ["line 1: broken on purpose"]
@@ -188,9 +188,10 @@ def test_characters_xml_cannot_hold_are_replaced_and_reported(
 def test_pdf_and_other_originals(empty_project: Project, tmp_path: Path,
                                  assert_valid: Callable[[bytes, str], None],
                                  snapshot: Callable[[Project], dict[str, Any]]) -> None:
-    from crosscase.commands.coding import ApplyCodings, CodingSpec
+    from crosscase.commands.coding import ApplyCodings
     from crosscase.domain.extract import Extracted
     from crosscase.services import cases, codebook, documents
+    from crosscase.services.coding import CodingSpec
 
     p = empty_project
     with p.transaction() as s:

@@ -13,8 +13,8 @@ from lxml import etree
 
 from crosscase.db.project import Project
 from crosscase.domain.errors import ImportRefused, UsageError
-from crosscase.io.refi import export_qdc, export_qdpx, load_qdc
-from crosscase.io.refi.describe import FIELDS, parse, render
+from crosscase.exchange.refi import export_qdc, export_qdpx, load_qdc
+from crosscase.exchange.refi.describe import FIELDS, parse, render
 from crosscase.services import codebook
 
 EXAMPLE_1 = """<?xml version="1.0" encoding="UTF-8"?>

@@ -5,8 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crosscase.io.importers.text import normalise
-from crosscase.io.refi.positions import (
+from crosscase.exchange.refi.positions import (
     READINGS,
     SourceText,
     claimed_elsewhere,
@@ -15,6 +14,7 @@ from crosscase.io.refi.positions import (
     squash,
     verdict,
 )
+from crosscase.io.importers.text import normalise
 
 RAW = "\ufeffA😀\r\nB𝒳\r\n\r\nend"
 TEXT = "A😀\nB𝒳\n\nend"

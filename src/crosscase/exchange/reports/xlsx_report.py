@@ -24,7 +24,7 @@ from crosscase.analysis.contrast import contrast
 from crosscase.analysis.matrix import Layout, Matrix, validate_cases
 from crosscase.analysis.measures import MEASURES, ROLLUP_NOTE
 from crosscase.analysis.measures import measure as lookup_measure
-from crosscase.io.exporters.report_data import write_private
+from crosscase.exchange.reports.report_data import write_private
 from crosscase.services import codebook, framework, segments
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from crosscase.db.models import Coding, Document, Participant
 from crosscase.db.project import Project
+from crosscase.demo import SAMPLE_DATA
 from crosscase.services import attributes, segments
-from crosscase.services.demo import SAMPLE_DATA
 
 
 def test_every_sample_file_and_every_demo_coding_is_in(demo_project: Project) -> None:

@@ -17,24 +17,24 @@ def export_report(project: Any, out: Path, fmt: str, **options: Any) -> Path:
     """Write the report in ``fmt`` to ``out``.
 
     ``docx`` and ``xlsx`` take the options of
-    :func:`~crosscase.io.exporters.docx_report.export_docx` and
-    :func:`~crosscase.io.exporters.xlsx_report.export_xlsx`; ``csv`` and
+    :func:`~crosscase.exchange.reports.docx_report.export_docx` and
+    :func:`~crosscase.exchange.reports.xlsx_report.export_xlsx`; ``csv`` and
     ``json`` write one matrix (``measure``, ``cols``, ``rollup`` ...).
     """
     from crosscase.domain.errors import UsageError
 
     kind = str(fmt).lower().lstrip(".")
     if kind == "docx":
-        from crosscase.io.exporters.docx_report import export_docx
+        from crosscase.exchange.reports.docx_report import export_docx
 
         return export_docx(project, Path(out), **options)
     if kind == "xlsx":
-        from crosscase.io.exporters.xlsx_report import export_xlsx
+        from crosscase.exchange.reports.xlsx_report import export_xlsx
 
         return export_xlsx(project, Path(out), **options)
     if kind in ("csv", "json"):
         from crosscase.analysis.matrix import compute_matrix
-        from crosscase.io.exporters.matrix_files import write_matrix
+        from crosscase.exchange.reports.matrix_files import write_matrix
 
         return write_matrix(compute_matrix(project, **options), Path(out), kind)
     raise UsageError(f"cannot export '{fmt}'; choose one of {', '.join(FORMATS)}")

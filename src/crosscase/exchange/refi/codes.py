@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crosscase.db.models import Code
-from crosscase.io.refi import describe
-from crosscase.io.refi.qdexml import attr, guid_key, kid_text, kids, valid_guid
+from crosscase.exchange.refi import describe
+from crosscase.exchange.refi.qdexml import attr, guid_key, kid_text, kids, valid_guid
 from crosscase.services import codebook
 
 FLAT_SEP = "::"

@@ -16,7 +16,7 @@ from crosscase.domain.errors import CrosscaseError
 from crosscase.services import cases, coding, documents
 from crosscase.services.projects import new_project
 
-SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE_DATA = Path(__file__).resolve().parent / "sample_data"
 DEMO_NAME = "Co-production study"
 
 

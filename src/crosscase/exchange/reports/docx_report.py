@@ -32,7 +32,7 @@ from docx.text.paragraph import Paragraph
 
 from crosscase.analysis.columns import ColumnSpec
 from crosscase.analysis.measures import MEASURES
-from crosscase.io.exporters.report_data import CONTENT, ReportData, gather, write_private
+from crosscase.exchange.reports.report_data import CONTENT, ReportData, gather, write_private
 from crosscase.services.codebook import CodeNode
 
 FONT = "Times New Roman"

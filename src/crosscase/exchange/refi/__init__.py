@@ -42,16 +42,16 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from crosscase.io.refi.archive import Limits
-    from crosscase.io.refi.export import export_qdc, export_qdpx
-    from crosscase.io.refi.importer import import_qdpx, load_qdc
-    from crosscase.io.refi.positions import OFFSET_CHOICES, READINGS
-    from crosscase.io.refi.report import CodebookReport, ExportReport, ImportReport
+    from crosscase.exchange.refi.archive import Limits
+    from crosscase.exchange.refi.export import export_qdc, export_qdpx
+    from crosscase.exchange.refi.importer import import_qdpx, load_qdc
+    from crosscase.exchange.refi.positions import OFFSET_CHOICES, READINGS
+    from crosscase.exchange.refi.report import CodebookReport, ExportReport, ImportReport
 
 
 def __getattr__(name: str) -> Any:
     if name in _WHERE:
-        value = getattr(import_module(f"crosscase.io.refi.{_WHERE[name]}"), name)
+        value = getattr(import_module(f"crosscase.exchange.refi.{_WHERE[name]}"), name)
         globals()[name] = value
         return value
-    raise AttributeError(f"module 'crosscase.io.refi' has no attribute '{name}'")
+    raise AttributeError(f"module 'crosscase.exchange.refi' has no attribute '{name}'")

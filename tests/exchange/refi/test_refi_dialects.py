@@ -13,7 +13,7 @@ from crosscase.db.models import Annotation, Case, Code, Coder, Coding, Document,
 from crosscase.db.project import Project, open_project
 from crosscase.domain.errors import ImportRefused
 from crosscase.domain.extract import Extracted
-from crosscase.io.refi import import_qdpx
+from crosscase.exchange.refi import import_qdpx
 from crosscase.services import attributes, codebook
 
 G_USER = "{7A1C2B3D-0000-4000-8000-00000000A001}"

@@ -64,9 +64,9 @@ from crosscase.db.models import (
 from crosscase.db.project import Project
 from crosscase.domain.errors import CrosscaseError, UsageError
 from crosscase.domain.progress import Progress
-from crosscase.io.refi import describe, guids
-from crosscase.io.refi.qdexml import CODEBOOK_NS, PROJECT_NS, schema_errors, xml_safe
-from crosscase.io.refi.report import ExportReport
+from crosscase.exchange.refi import describe, guids
+from crosscase.exchange.refi.qdexml import CODEBOOK_NS, PROJECT_NS, schema_errors, xml_safe
+from crosscase.exchange.refi.report import ExportReport
 from crosscase.services import attributes, codebook
 
 ORIGIN = f"Crosscase {__version__}"

@@ -14,7 +14,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from crosscase.commands.cases import SetAttribute
-from crosscase.commands.coding import ApplyCodings, CodingSpec
+from crosscase.commands.coding import ApplyCodings
 from crosscase.commands.memo import SetMemo
 from crosscase.db.models import (
     Annotation,
@@ -32,8 +32,9 @@ from crosscase.db.project import Project
 from crosscase.domain.extract import Extracted
 from crosscase.io.importers import extract
 from crosscase.services import attributes, cases, codebook, documents
+from crosscase.services.coding import CodingSpec
 
-SCHEMAS = Path(__file__).resolve().parents[3] / "src" / "crosscase" / "io" / "refi" / "schemas"
+SCHEMAS = Path(__file__).resolve().parents[3] / "src" / "crosscase" / "exchange" / "refi" / "schemas"
 
 # A transcript as Windows writes it: BOM, CRLF, an emoji, a mathematical letter.
 RAW_A = (

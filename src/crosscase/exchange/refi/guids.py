@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from crosscase.db.models import Case, Code, Coder, Coding, Document, DocumentSet, ProjectInfo
 from crosscase.db.project import Project
-from crosscase.io.refi.qdexml import new_guid, valid_guid
+from crosscase.exchange.refi.qdexml import new_guid, valid_guid
 
 # Fixed namespace for GUIDs Crosscase derives (uuid5): never change it.
 NAMESPACE = uuid.UUID("a94fec28-f951-4e86-a994-ba53feb9f45e")

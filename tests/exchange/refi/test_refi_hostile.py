@@ -13,7 +13,7 @@ import pytest
 
 from crosscase.db.project import Project
 from crosscase.domain.errors import ImportRefused, ProjectOpenError
-from crosscase.io.refi import Limits, import_qdpx, load_qdc
+from crosscase.exchange.refi import Limits, import_qdpx, load_qdc
 
 G = "7A1C2B3D-0000-4000-8000-00000000D001"
 GOOD_QDE = (
@@ -194,7 +194,7 @@ def test_an_existing_target_is_never_overwritten(
 
 def test_a_failure_half_way_leaves_nothing_behind(tmp_path: Path, dest: Path, monkeypatch: Any,
                                                   make_qdpx: Callable[..., Path]) -> None:
-    from crosscase.io.refi import importer
+    from crosscase.exchange.refi import importer
 
     def boom(self: Any) -> None:
         raise RuntimeError("disk full")

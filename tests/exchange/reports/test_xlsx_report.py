@@ -14,9 +14,9 @@ from crosscase.analysis.contrast import BOTH, DEFINITION, ONLY_A, ONLY_B, contra
 from crosscase.analysis.matrix import compute_matrix
 from crosscase.analysis.measures import MEASURES, ROLLUP_NOTE
 from crosscase.commands.codebook import CreateCode
-from crosscase.commands.coding import ApplyCodings, CodingSpec
+from crosscase.commands.coding import ApplyCodings
 from crosscase.commands.framework import SetFrameworkCell
-from crosscase.io.exporters.xlsx_report import (
+from crosscase.exchange.reports.xlsx_report import (
     CODEBOOK_COLUMNS,
     CONTRAST_COLUMNS,
     FRAMEWORK_COLUMNS,
@@ -24,6 +24,7 @@ from crosscase.io.exporters.xlsx_report import (
     export_xlsx,
 )
 from crosscase.services import segments
+from crosscase.services.coding import CodingSpec
 
 
 def test_sheets_and_columns(rated: Any, tmp_path: Path) -> None:

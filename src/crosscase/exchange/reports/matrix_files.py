@@ -12,7 +12,7 @@ from pathlib import Path
 from crosscase.analysis.matrix import Matrix
 from crosscase.analysis.measures import format_value
 from crosscase.domain.errors import UsageError
-from crosscase.io.exporters.report_data import write_private
+from crosscase.exchange.reports.report_data import write_private
 
 
 def to_json(matrix: Matrix) -> str:

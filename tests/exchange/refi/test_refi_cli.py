@@ -13,8 +13,8 @@ import pytest
 
 from crosscase.cli import import_qdpx as cli
 from crosscase.domain.errors import CrosscaseError, ImportRefused
-from crosscase.io.refi import export_qdpx
-from crosscase.io.refi.positions import OFFSET_CHOICES
+from crosscase.exchange.refi import export_qdpx
+from crosscase.exchange.refi.positions import OFFSET_CHOICES
 
 G = "7A1C2B3D-0000-4000-8000-00000000D001"
 QDE = (

@@ -1,0 +1,1 @@
+"""Use cases that write and read whole files: reports (docx, xlsx, csv, json) and REFI-QDA exchange."""
