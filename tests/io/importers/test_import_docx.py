@@ -322,3 +322,72 @@ def test_any_paragraphs_come_back_exactly(paragraphs: list[str]) -> None:
         assert not expected
         return
     assert para_texts(result) == expected
+
+
+W16SE = 'xmlns:w16se="http://schemas.microsoft.com/office/word/2015/wordml/symex" '
+
+
+def symbol_run(char: str, font: str = "Segoe UI Emoji") -> str:
+    """A run as Word 2016 and later write an emoji: a w16se:symEx Choice, the
+    character itself only in the Fallback."""
+    code = "".join(f"{ord(c):04X}" for c in char)[:4]
+    return (
+        '<mc:AlternateContent><mc:Choice Requires="w16se">'
+        f'<w16se:symEx w16se:font="{font}" w16se:char="{code}"/></mc:Choice>'
+        f"<mc:Fallback><w:t>{char}</w:t></mc:Fallback></mc:AlternateContent>"
+    )
+
+
+def test_word_symbol_runs_keep_their_characters() -> None:
+    # "❤😏📖👌" as Word writes it: each symbol a run of its own, the variation
+    # selector after the heart in a plain run
+    body = p(
+        "Thanks ",
+        f"<w:r>{symbol_run('❤')}</w:r>",
+        run("\ufe0f"),
+        f"<w:r>{symbol_run('😏')}</w:r>",
+        f"<w:r>{symbol_run('📖')}</w:r>",
+        f"<w:r>{symbol_run('👌')}</w:r>",
+        " bye",
+    )
+    result = read(docx_package(body, extra_ns=W16SE))
+    assert para_texts(result) == ["Thanks ❤\ufe0f😏📖👌 bye"]
+
+
+def test_a_symbol_run_inside_a_tracked_insertion_and_a_hyperlink() -> None:
+    body = p(
+        '<w:ins w:id="1" w:author="A"><w:r><w:t>Yes </w:t></w:r>'
+        f"<w:r>{symbol_run('🎉')}</w:r></w:ins>",
+        f'<w:hyperlink><w:r>{symbol_run("📎")}</w:r></w:hyperlink>',
+    )
+    assert para_texts(read(docx_package(body, extra_ns=W16SE))) == ["Yes 🎉📎"]
+
+
+def test_a_choice_the_reader_understands_is_still_preferred() -> None:
+    # a Choice requiring w14 (understood) wins over its Fallback
+    body = p(
+        "<w:r><mc:AlternateContent>"
+        '<mc:Choice Requires="w14"><w:t>choice</w:t></mc:Choice>'
+        "<mc:Fallback><w:t>fallback</w:t></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+    ns = 'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" '
+    assert para_texts(read(docx_package(body, extra_ns=ns))) == ["choice"]
+
+
+def test_a_choice_needing_one_unknown_namespace_falls_back() -> None:
+    body = p(
+        "<w:r><mc:AlternateContent>"
+        '<mc:Choice Requires="wps w16se"><w:t>choice</w:t></mc:Choice>'
+        "<mc:Fallback><w:t>fallback</w:t></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+    assert para_texts(read(docx_package(body, extra_ns=W16SE))) == ["fallback"]
+
+
+def test_hidden_text_flagged_inside_alternate_run_properties() -> None:
+    hidden_props = (
+        '<w:rPr><mc:AlternateContent><mc:Choice Requires="w14"><w:vanish/></mc:Choice>'
+        "<mc:Fallback><w:vanish/></mc:Fallback></mc:AlternateContent></w:rPr>"
+    )
+    body = p(run("shown "), f"<w:r>{hidden_props}<w:t>hidden</w:t></w:r>", run("end"))
+    ns = 'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" '
+    assert para_texts(read(docx_package(body, extra_ns=ns))) == ["shown end"]

@@ -57,16 +57,68 @@ def _clean(s: str) -> str:
     return _RUN_ODD.sub(" ", s) if _RUN_ODD.search(s) else s
 
 
+#: Namespaces whose markup this reader understands inside an ``mc:Choice``:
+#: WordprocessingML (both dialects), math, DrawingML, VML and the Word 2010-2012
+#: extensions that carry text boxes, shapes and groups. A Choice that requires
+#: anything else (``w16se`` symbol runs, newer extensions) is skipped for its
+#: Fallback, as Word does when it meets markup it does not know.
+UNDERSTOOD = frozenset({
+    W_TRANSITIONAL, W_STRICT, *_MATH_NAMESPACES,
+    "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/drawingml/main",
+    "http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships",
+    "urn:schemas-microsoft-com:vml",
+    "urn:schemas-microsoft-com:office:office",
+    "urn:schemas-microsoft-com:office:word",
+    "http://schemas.microsoft.com/office/word/2010/wordml",  # w14
+    "http://schemas.microsoft.com/office/word/2012/wordml",  # w15
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",  # wps
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup",  # wpg
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas",  # wpc
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingInk",  # wpi
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing",  # wp14
+    "http://schemas.microsoft.com/office/drawing/2010/main",  # a14
+})
+
+
+def _choice_understood(choice: Any) -> bool:
+    """All the prefixes in the Choice's ``Requires`` name namespaces we read."""
+    requires = (choice.get("Requires") or "").split()
+    if not requires:
+        return False
+    nsmap = choice.nsmap or {}
+    return all(nsmap.get(prefix) in UNDERSTOOD for prefix in requires)
+
+
 def choose_alternative(alt: Any) -> Any | None:
     """mc:AlternateContent holds the same content more than once: take the first
-    Choice, or else the Fallback, never both."""
-    fallback = None
+    Choice whose required namespaces the reader understands, or else the
+    Fallback, never both (Markup Compatibility, ECMA-376 part 3)."""
     for child in alt:
-        if child.tag == _MC_CHOICE:
+        if child.tag == _MC_CHOICE and _choice_understood(child):
             return child
         if child.tag == _MC_FALLBACK:
-            fallback = child
-    return fallback
+            return child
+    return None
+
+
+def find_compatible(parent: Any, tag: str) -> Any | None:
+    """``parent.find(tag)``, also looking inside the chosen branch of any
+    mc:AlternateContent among its children (run properties can sit there)."""
+    found = parent.find(tag)
+    if found is not None:
+        return found
+    for alt in parent.findall(_MC_ALT):
+        chosen = choose_alternative(alt)
+        if chosen is not None:
+            found = chosen.find(tag)
+            if found is not None:
+                return found
+    return None
 
 
 def _rels(pkg: Package, part: str) -> dict[str, str]:
@@ -258,9 +310,9 @@ class _Walker(TableRows):
         self.flush_deferred()
 
     def _r(self, el: Any) -> None:
-        rpr = el.find(self.rpr_tag)
+        rpr = find_compatible(el, self.rpr_tag)
         if rpr is not None:
-            vanish = rpr.find(self.w + "vanish")
+            vanish = find_compatible(rpr, self.w + "vanish")
             if vanish is not None and vanish.get(self.val_attr, "1").lower() not in _OFF:
                 return  # hidden text
         for child in el:
