@@ -135,17 +135,52 @@ def test_reading_from_disk(tmp_path: Path) -> None:
     assert extract(str(path)).text == TRANSCRIPT
 
 
-def test_five_megabytes_of_text_is_quick() -> None:
-    import time
-
+def test_five_megabytes_of_text_keeps_every_turn() -> None:
+    # how fast this is belongs to benchmarks/bench_import.py, not to a test
     line = "Interviewer: What did the service users say about the café and the farm shop?\n"
     answer = "P1: " + "We upcycle furniture and deliver leaflets, and it matters to us. " * 4 + "\n"
-    data = ((line + answer) * (5_000_000 // len(line + answer) + 1)).encode()
-    start = time.perf_counter()
+    copies = 5_000_000 // len(line + answer) + 1
+    data = ((line + answer) * copies).encode()
     result = extract(Path("big.txt"), data=data)
-    elapsed = time.perf_counter() - start
-    assert len(result.turns) > 10_000
-    assert elapsed < 5  # the goal is < 2 s; leave room for slow CI machines
+    assert len(result.turns) == 2 * copies
+    assert result.text == data.decode()
+
+
+# --- UTF-16 without a byte-order mark --------------------------------------------
+
+PLAIN_ASCII = (
+    "Interviewer: How did the day service start?\r\n"
+    "Manager: We had a shed, some tools and six service users.\r\n"
+)
+NO_BOM_CASES = [
+    ("ascii", PLAIN_ASCII),
+    ("cyrillic", "Интервьюер: Как всё началось?\nМенеджер: С кухонного стола.\n"),
+    ("arabic", "المحاور: كيف بدأ المقهى؟\nالمدير: بطاولة مطبخ.\n"),
+    ("greek and emoji", "Συνέντευξη 😀 με τον διευθυντή\nΝαι 𝒳.\n"),
+]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(("label", "text"), NO_BOM_CASES, ids=[c[0] for c in NO_BOM_CASES])
+def test_utf16_without_a_byte_order_mark_is_text(label: str, text: str, encoding: str) -> None:
+    # as some transcription and spreadsheet tools write it: no BOM at all
+    data = text.encode(encoding)
+    assert not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    result = extract(Path("notes.txt"), data=data)
+    assert result.text == normalise(text)
+    assert "\x00" not in result.text
+    assert_well_formed(result)
+
+
+def test_utf16_without_bom_keeps_its_speaker_turns() -> None:
+    result = extract(Path("t.txt"), data=PLAIN_ASCII.encode("utf-16-le"))
+    assert [t.speaker for t in result.turns] == ["Interviewer", "Manager"]
+
+
+def test_nuls_in_both_byte_lanes_are_still_binary() -> None:
+    data = bytes(range(256)) * 64
+    with pytest.raises(ImportRefused, match="binary"):
+        extract(Path("data.txt"), data=data)
 
 
 # --- properties -------------------------------------------------------------------

@@ -58,24 +58,36 @@ def normalise(text: str) -> str:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 without a BOM shows as NULs in every other byte of Latin text."""
-    if len(data) < 4 or len(data) % 2:
+    """Text written as UTF-16 without a byte-order mark, or None.
+
+    Every character below U+0100 (spaces, digits, line breaks, Latin letters)
+    has a zero high byte, so such text shows NULs in one byte lane and few
+    in the other, whatever the script: Cyrillic, Greek or Arabic text
+    still has its spaces and line breaks. Binary data has NULs in both lanes.
+    The decoded text must also be free of control characters.
+    """
+    if len(data) < 2 or len(data) % 2:
         return None
     sample = data[:65536]
     half = len(sample) // 2
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
     enc = None
-    if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
+    # a low byte of zero is rare but real (U+0100, U+0400, the surrogate DE00 of
+    # 😀), so the quiet lane may hold a few NULs: far fewer than the busy one
+    if odd_nuls >= max(1, 0.05 * half) and even_nuls * 8 <= odd_nuls:
         enc = "utf-16-le"
-    elif even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
+    elif even_nuls >= max(1, 0.05 * half) and odd_nuls * 8 <= even_nuls:
         enc = "utf-16-be"
     if enc is None:
         return None
     try:
-        return data.decode(enc)
+        text = data.decode(enc)
     except UnicodeDecodeError:
         return None
+    if _control_share(text) > _MAX_CONTROL_SHARE:
+        return None
+    return text
 
 
 # Non-ASCII characters that Western European text in Windows-1252 is made of.
@@ -120,13 +132,16 @@ def decode_with_warnings(data: bytes, name: str = "file") -> tuple[str, list[str
                     f"{name}: starts with a {enc} byte-order mark but is not valid {enc} "
                     f"(byte {exc.start + len(bom)}); save it as UTF-8 and import again"
                 ) from None
+    # NULs are valid UTF-8, so UTF-16 of ASCII-range text would pass as UTF-8
+    # full of NULs: look for UTF-16 first wherever NULs occur.
+    if b"\x00" in data[:65536]:
+        u16 = _utf16_without_bom(data)
+        if u16 is not None:
+            return u16, []
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         utf8_error = exc
-    u16 = _utf16_without_bom(data)
-    if u16 is not None:
-        return u16, []
     if b"\x00" in data[:65536]:
         raise ImportRefused(f"{name}: is binary data, not text")
     # UTF-8 with a few broken bytes (a bad copy and paste): keep it, say so.
