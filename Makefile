@@ -32,7 +32,7 @@ screenshots: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/lint-imports
-	$(BIN)/mypy src/crosscase --ignore-missing-imports
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) build dist demo src/*.egg-info
