@@ -45,6 +45,23 @@ _BRACKET = re.compile(
 # A heading line "Jane Smith  0:03" (Otter, Teams): the turn's text follows on the next lines.
 _HEADER = re.compile(rf"(?P<name>{_NAME})[ \t]+(?P<ts2>{_TSW})[ \t]*$")
 
+# Oral-history transcripts: a column of initials, two or more spaces (or a tab),
+# then the words, with an SMPTE-style timecode (03:01:06:18) where the tape was
+# marked: "AK   03:01:06:18     Ah born ...". Continuation lines are indented.
+_TIMECODE = r"\d{1,2}:\d{2}:\d{2}(?:[:.,;]\d{1,3})?"
+_INITIALS = re.compile(
+    rf"(?P<name>[A-Z][A-Z0-9]{{0,3}})(?P<gap>[ \t]{{2,}}|\t|[ ](?=\S))"
+    rf"(?:[\[(]?(?P<ts>{_TIMECODE})[\])]?(?:[ \t]+|$))?(?P<rest>.*)",
+    re.DOTALL,
+)
+# A legend in the header: "TF = Trish, AK = Anne, JH = Julie" (one or more entries).
+_LEGEND_ENTRY = re.compile(
+    r"(?:^|[,;]|\s)\s*(?P<ini>[A-Z][A-Z0-9]{0,3})\s*=\s*"
+    r"(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t]+[^\W\d_][\w.'’\-]*){0,3})"
+)
+_LINE_TIMECODE = re.compile(rf"^[ \t]*({_TIMECODE})(?=[ \t]|$)", re.MULTILINE)
+_LEGEND_LINES = 40  # a legend sits in the header: only the first lines are searched
+
 _MAX_WORDS_IN_NAME = 4
 _MAX_NAME_CHARS = 40
 _HEAD_CHARS = 120  # a label sits at the start of a line; only that much is matched
@@ -164,7 +181,81 @@ def label_at(line: str) -> _Label | None:
         name = m.group("name").strip()
         if _plausible_name(name, "header"):
             return _Label(name, _clean_ts(m.group("ts2")), "header", True, len(line))
+    initials = _initials_label(head, lead)
+    if initials is not None and initials.kind == "initials":
+        return initials
     return None
+
+
+def _initials_label(head: str, lead: int = 0) -> _Label | None:
+    """An initials-column label ("AK   Ah born ..."); kind "initials" when the gap
+    after the initials is two or more spaces or a tab, "initials1" for a single
+    space (only trusted when a legend names the initials)."""
+    m = _INITIALS.match(head)
+    if m is None:
+        return None
+    rest = m.group("rest")
+    if not rest.strip() and not m.group("ts"):
+        return None
+    if rest.lstrip().startswith(("=", ":")):
+        return None  # a legend entry ("TF = Trish") or a colon label, not this form
+    kind = "initials1" if m.group("gap") == " " else "initials"
+    return _Label(m.group("name"), m.group("ts"), kind, not rest.strip(), lead + m.start("rest"))
+
+
+def legend_of(text: str, paragraphs: list[Paragraph]) -> dict[str, str]:
+    """Initials -> name from a legend line in the header ("TF = Trish, AK = Anne")."""
+    legend: dict[str, str] = {}
+    for para in paragraphs[:_LEGEND_LINES]:
+        line = text[para.start : para.end]
+        if "=" not in line:
+            continue
+        for m in _LEGEND_ENTRY.finditer(line):
+            legend.setdefault(m.group("ini"), m.group("name").strip())
+    return legend
+
+
+def _initials_turns(text: str, paragraphs: list[Paragraph]) -> list[Turn] | None:
+    """Turns of an initials-column transcript, or None if ``text`` is not one.
+
+    It is one when at least two different initials each open two or more
+    lines, or when the initials opening lines are named in a legend. Names
+    from the legend replace the initials; timecodes stay with their turn.
+    """
+    legend = legend_of(text, paragraphs)
+    found: list[tuple[int, _Label]] = []
+    for index, para in enumerate(paragraphs):
+        head = text[para.start : min(para.end, para.start + _HEAD_CHARS + 8)]
+        label = _initials_label(head)
+        if label is None:
+            continue
+        if label.kind == "initials1" and label.name not in legend:
+            continue
+        found.append((index, label))
+    counts: dict[str, int] = {}
+    for _, label in found:
+        counts[label.name] = counts.get(label.name, 0) + 1
+    in_legend = {name for name in counts if name in legend}
+    repeated = {name for name, n in counts.items() if n >= 2}
+    if len(in_legend) >= 2:
+        speakers = in_legend | repeated
+    elif len(repeated) >= 2:
+        speakers = repeated
+    else:
+        return None
+    accepted = [(i, lb) for i, lb in found if lb.name in speakers]
+    if len(accepted) < 2:
+        return None
+    turns: list[Turn] = []
+    for n, (index, label) in enumerate(accepted):
+        next_index = accepted[n + 1][0] if n + 1 < len(accepted) else len(paragraphs)
+        start, end = paragraphs[index].start, paragraphs[next_index - 1].end
+        stamp = label.timestamp
+        if stamp is None:  # a timecode on a continuation line marks the turn too
+            later = _LINE_TIMECODE.search(text, start, end)
+            stamp = later.group(1) if later else None
+        turns.append(Turn(legend.get(label.name, label.name), start, end, stamp))
+    return turns
 
 
 def speech_start(line: str) -> int:
@@ -207,11 +298,14 @@ def turns_of(text: str, paragraphs: list[Paragraph]) -> list[Turn]:
     """
     if not paragraphs:
         return []
+    initials = _initials_turns(text, paragraphs)
+    if initials is not None:
+        return initials
     found: list[tuple[int, _Label]] = []
     for index, para in enumerate(paragraphs):
         label = label_at(text[para.start : min(para.end, para.start + _HEAD_CHARS + 8)])
-        if label is None:
-            continue
+        if label is None or label.kind == "initials":
+            continue  # the initials form was looked for above, as a whole
         if label.alone and label.kind != "header" and index + 1 >= len(paragraphs):
             continue  # a label alone on the last line has nothing after it to speak
         found.append((index, label))
