@@ -11,7 +11,6 @@ no SQLite-only types or SQL here.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -298,8 +297,11 @@ class Event(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
+#: a row a memo can sit on
+MemoTarget = ProjectInfo | Case | Document | Participant | Code | Coding
+
 #: the things a memo can sit on, by the name the commands and the CLI use
-MEMO_TARGETS: dict[str, Any] = {
+MEMO_TARGETS: dict[str, type[MemoTarget]] = {
     "project": ProjectInfo,
     "case": Case,
     "document": Document,

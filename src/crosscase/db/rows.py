@@ -8,21 +8,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, insert, select
+from sqlalchemy import ColumnElement, Table, delete, insert, select
 from sqlalchemy.orm import Session
+
+from crosscase.db.models import Base
 
 Row = dict[str, Any]
 
 
-def snapshot(session: Session, model: Any, where: ColumnElement[bool]) -> list[Row]:
+def _table(model: type[Base]) -> Table:
     table = model.__table__
+    assert isinstance(table, Table)  # every model maps one table
+    return table
+
+
+def snapshot(session: Session, model: type[Base], where: ColumnElement[bool]) -> list[Row]:
+    table = _table(model)
     return [dict(r) for r in session.execute(select(table).where(where)).mappings()]
 
 
-def restore(session: Session, model: Any, rows: list[Row]) -> None:
+def restore(session: Session, model: type[Base], rows: list[Row]) -> None:
     if rows:
-        session.execute(insert(model.__table__), rows)
+        session.execute(insert(_table(model)), rows)
 
 
-def remove(session: Session, model: Any, where: ColumnElement[bool]) -> None:
-    session.execute(delete(model.__table__).where(where))
+def remove(session: Session, model: type[Base], where: ColumnElement[bool]) -> None:
+    session.execute(delete(_table(model)).where(where))
