@@ -1,18 +1,30 @@
-"""Text search across the project, with hits widened to a scope for autocoding."""
+"""Text search across the project, with hits widened to a scope for autocoding.
+
+Patterns run on the ``regex`` engine rather than ``re``: it accepts the same
+syntax, avoids much of the catastrophic backtracking that nested repeats such
+as ``(a+)+b`` cause in ``re``, and, where backtracking still explodes, takes a
+timeout, so a search stops with a clear message instead of running for minutes.
+"""
 
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_right
 from dataclasses import dataclass
 
+import regex
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crosscase.db.models import Case, Document, Paragraph, Turn
 from crosscase.domain.errors import UsageError
 
+_regex = regex  # the module, where a parameter is called regex
+
 SCOPES = ("match", "sentence", "paragraph", "turn")
+#: the longest a whole search may run, in seconds, before it is stopped
+SEARCH_SECONDS = 10.0
 _SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’)\]]*(?=\s|$)")
 
 
@@ -28,13 +40,19 @@ class Hit:
     after: str
 
 
-def compile_pattern(pattern: str, *, regex: bool = True, ignore_case: bool = True) -> re.Pattern[str]:
+class SearchTooSlow(UsageError):
+    """A pattern that would take too long to search (catastrophic backtracking)."""
+
+
+def compile_pattern(
+    pattern: str, *, regex: bool = True, ignore_case: bool = True
+) -> regex.Pattern[str]:
     if not pattern:
         raise UsageError("the search pattern is empty")
-    flags = re.IGNORECASE if ignore_case else 0
+    flags = _regex.IGNORECASE if ignore_case else 0
     try:
-        return re.compile(pattern if regex else re.escape(pattern), flags)
-    except re.error as exc:
+        return _regex.compile(pattern if regex else _regex.escape(pattern), flags)
+    except _regex.error as exc:
         raise UsageError(f"not a valid regular expression: {exc}") from None
 
 
@@ -79,13 +97,17 @@ def _sentence(text: str, para: tuple[int, int], start: int, end: int) -> tuple[i
 
 def search(
     session: Session,
-    pattern: re.Pattern[str],
+    pattern: regex.Pattern[str],
     *,
     scope: str = "match",
     case_ids: list[int] | None = None,
     document_ids: list[int] | None = None,
     context: int = 60,
+    seconds: float | None = None,
 ) -> list[Hit]:
+    """Every match of ``pattern``, widened to ``scope``; stops with
+    :class:`SearchTooSlow` once the search has run ``seconds`` (default
+    :data:`SEARCH_SECONDS`)."""
     if scope not in SCOPES:
         raise UsageError(f"scope must be one of {', '.join(SCOPES)}")
     q = select(Document.id, Document.name, Case.name, Document.text).join(
@@ -96,8 +118,25 @@ def search(
     if document_ids is not None:
         q = q.where(Document.id.in_(document_ids))
     hits: list[Hit] = []
+    if seconds is None:
+        seconds = SEARCH_SECONDS
+    deadline = time.monotonic() + seconds
     for did, dname, cname, text in session.execute(q):
-        found = [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
+        left = deadline - time.monotonic()
+        try:
+            if left <= 0:
+                raise TimeoutError
+            found = [
+                (m.start(), m.end())
+                for m in pattern.finditer(text, timeout=left)
+                if m.end() > m.start()
+            ]
+        except TimeoutError:
+            raise SearchTooSlow(
+                f"the pattern {pattern.pattern!r} took more than {seconds:g} s to search "
+                f"(stopped in {dname}); nested repeats such as (a+)+ make a pattern "
+                "backtrack without end: simplify it"
+            ) from None
         if not found:
             continue
         paras = _spans(session, Paragraph, did) or [(0, len(text))]
