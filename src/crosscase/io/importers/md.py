@@ -19,6 +19,13 @@ from crosscase.io.importers.structure import build, starts_turn
 from crosscase.io.importers.text import decode_with_warnings, normalise
 
 _SPACES = re.compile(r"[ \t]{2,}")
+# Containers nest without limit in Markdown, but a parser must stop somewhere
+# (markdown-it drops whatever lies deeper than its nesting limit). Nesting
+# beyond these depths is flattened before parsing, so no text is ever lost:
+# the deeper lines read as part of the deepest container kept.
+MAX_MARKERS = 24  # block quote and list markers opening one line
+MAX_INDENT = 48  # columns of indentation (a tab counts as 4)
+_MARKER = re.compile(r"[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]?")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:.*\n){0,200}?(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 
 
@@ -54,11 +61,45 @@ def _inline_lines(token: Any) -> list[str]:
     return lines
 
 
+def _flatten_line(line: str) -> str:
+    stripped = line.lstrip(" \t")
+    indent = line[: len(line) - len(stripped)]
+    if len(indent.expandtabs(4)) > MAX_INDENT:
+        line = " " * MAX_INDENT + stripped
+    pos = 0
+    ends: list[int] = []
+    while len(ends) <= MAX_MARKERS:
+        m = _MARKER.match(line, pos)
+        if m is None or m.end() == pos:
+            break
+        ends.append(m.end())
+        pos = m.end()
+    if len(ends) <= MAX_MARKERS:
+        return line
+    # drop the markers past the limit, keep every character of the text
+    keep = ends[MAX_MARKERS - 1]
+    rest = line[keep:]
+    while True:
+        m = _MARKER.match(rest)
+        if m is None or m.end() == 0:
+            break
+        rest = rest[m.end():]
+    return line[:keep] + rest
+
+
+def flatten_nesting(source: str) -> str:
+    """``source`` with container nesting cut to :data:`MAX_MARKERS` markers and
+    :data:`MAX_INDENT` columns, every word kept."""
+    return "\n".join(_flatten_line(line) for line in source.split("\n"))
+
+
 def markdown_to_text(source: str) -> str:
     from markdown_it import MarkdownIt
 
-    source = _FRONT_MATTER.sub("", source, count=1)
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    source = flatten_nesting(_FRONT_MATTER.sub("", source, count=1))
+    md = MarkdownIt(
+        "commonmark", {"html": True, "maxNesting": 4 * (MAX_MARKERS + MAX_INDENT)}
+    ).enable(["table", "strikethrough"])
     lines: list[str] = []
     row: list[str] | None = None
     for token in md.parse(source):
@@ -86,4 +127,11 @@ def markdown_to_text(source: str) -> str:
 
 def extract_md(data: bytes, name: str) -> Extracted:
     source, warnings = decode_with_warnings(data, name)
-    return build(normalise(markdown_to_text(normalise(source))), "md", warnings=warnings)
+    source = normalise(source)
+    try:
+        text = markdown_to_text(source)
+    except RecursionError:
+        # markup nested past what the parser can follow: keep the text as typed
+        text = source
+        warnings = [*warnings, f"{name}: the Markdown nests too deeply to read; imported as plain text"]
+    return build(normalise(text), "md", warnings=warnings)
