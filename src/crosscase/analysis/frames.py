@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,9 +21,12 @@ from sqlalchemy.orm import Session
 from crosscase.db.models import Case, Coding, Document, Turn
 from crosscase.services.codebook import CodeNode
 
+if TYPE_CHECKING:
+    from crosscase.db.project import Project
+
 
 @contextmanager
-def use_session(source: Any) -> Iterator[Session]:
+def use_session(source: Project | Session) -> Iterator[Session]:
     """A session from a :class:`~crosscase.db.project.Project`, or the session given."""
     if isinstance(source, Session):
         yield source
@@ -36,7 +39,7 @@ def fetch_ints(session: Session, stmt: Executable, ncols: int) -> np.ndarray:
     """All rows of an all-integer select as an ``(n, ncols)`` int64 array."""
     result = session.connection().execute(stmt)
     try:
-        rows = result.cursor.fetchall() if result.cursor is not None else []  # type: ignore[attr-defined]
+        rows = result.cursor.fetchall() if result.cursor is not None else []
     finally:
         result.close()
     if not rows:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,9 @@ from crosscase.domain.errors import NotFound, UsageError
 from crosscase.services import codebook
 from crosscase.services import segments as segments_service
 from crosscase.services.segments import Segment
+
+if TYPE_CHECKING:
+    from crosscase.db.project import Project
 
 __all__ = [
     "MEASURES",
@@ -97,7 +100,7 @@ class Matrix:
     def as_json(self) -> dict[str, Any]:
         """``{"measure", "rows", "cols", "values", ...}``; missing values are ``null``."""
         integer = MEASURES[self.measure].integer
-        values: list[list[Any]] = []
+        values: list[list[float | None]] = []
         for row in self.values.to_numpy(dtype=float).tolist():
             values.append([
                 None if np.isnan(v) else (int(v) if integer else round(v, 4)) for v in row
@@ -274,7 +277,8 @@ class Layout:
 
     @cached_property
     def cell(self) -> np.ndarray:
-        return self.ri * max(len(self.cols), 1) + self.ci
+        cell: np.ndarray = self.ri * max(len(self.cols), 1) + self.ci
+        return cell
 
     @cached_property
     def _order(self) -> tuple[np.ndarray, np.ndarray]:
@@ -292,7 +296,8 @@ class Layout:
     def passages(self) -> np.ndarray:
         """Indices of the distinct passages, sorted by cell, document and start."""
         order, first = self._order
-        return order[first]
+        distinct: np.ndarray = order[first]
+        return distinct
 
     # -- measures ----------------------------------------------------------
     def _grid(self, flat: np.ndarray) -> np.ndarray:
@@ -328,7 +333,8 @@ class Layout:
     def words(self) -> np.ndarray:
         p = self.passages
         n = words.count_spans(self.session, self.doc[p], self.start[p], self.end[p])
-        return np.rint(self._count(self.cell[p], n.astype(float))).astype(np.int64)
+        counts: np.ndarray = np.rint(self._count(self.cell[p], n.astype(float)))
+        return counts.astype(np.int64)
 
     def covered(self) -> np.ndarray:
         """Characters covered per cell, each character once (union of spans)."""
@@ -348,7 +354,8 @@ class Layout:
         before[1:] = reach[:-1] - group[1:] * big
         before[new] = -1
         gain = np.clip(end - np.maximum(start, before), 0, None)
-        return np.rint(self._count(self.cell[p], gain.astype(float))).astype(np.int64)
+        counts: np.ndarray = np.rint(self._count(self.cell[p], gain.astype(float)))
+        return counts.astype(np.int64)
 
     @cached_property
     def col_chars(self) -> np.ndarray:
@@ -453,7 +460,7 @@ def validate_cases(session: Session, case_ids: list[int] | None) -> None:
 
 
 def compute_matrix(
-    source: Any,
+    source: Project | Session,
     *,
     cols: str | ColumnSpec = "cases",
     measure: str = "segments",
@@ -475,7 +482,7 @@ def compute_matrix(
 
 
 def compute_matrices(
-    source: Any,
+    source: Project | Session,
     measures: list[str] | tuple[str, ...],
     *,
     cols: str | ColumnSpec = "cases",
@@ -497,7 +504,7 @@ def compute_matrices(
 
 
 def cell_coding_ids(
-    source: Any,
+    source: Project | Session,
     code_id: int,
     col_key: int | str,
     *,
@@ -518,7 +525,7 @@ def cell_coding_ids(
 
 
 def cell_segments(
-    source: Any,
+    source: Project | Session,
     code_id: int,
     col_key: int | str,
     *,

@@ -137,7 +137,8 @@ def count_spans(
     s = np.asarray(starts, dtype=np.int64) + pos
     e = np.asarray(ends, dtype=np.int64) + pos
     # a span never reaches past the end of its text, so the gap keeps documents apart
-    return _sorted_search(all_starts, e, "left") - _sorted_search(all_ends, s, "right")
+    counts: np.ndarray = _sorted_search(all_starts, e, "left") - _sorted_search(all_ends, s, "right")
+    return counts
 
 
 _last_layout: list[Any] = []

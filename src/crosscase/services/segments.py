@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Label, Select, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.base import ReadOnlyColumnCollection
+from sqlalchemy.sql.elements import KeyedColumnElement
 
 from crosscase.db.models import Case, Coder, Coding, Document, Page, Paragraph, Participant, Turn
 from crosscase.services import codebook
@@ -47,7 +49,9 @@ class Segment:
         return d
 
 
-def _structure_cols(c: Any) -> list[Any]:
+def _structure_cols(
+    c: ReadOnlyColumnCollection[str, KeyedColumnElement[Any]],
+) -> list[Label[Any]]:
     para = (
         select(Paragraph.number)
         .where(Paragraph.document_id == c.document_id, Paragraph.start <= c.start)
@@ -72,9 +76,9 @@ def query(
     case_ids: list[int] | None = None,
     document_ids: list[int] | None = None,
     coding_ids: list[int] | None = None,
-) -> Select[Any]:
+) -> Select[*tuple[Any, ...]]:
     c = Coding.__table__.c
-    q: Any = (
+    q: Select[*tuple[Any, ...]] = (
         select(
             Coding.id, Coding.document_id, Document.name.label("document"),
             Document.case_id, Case.name.label("case"), Coding.code_id,
@@ -97,7 +101,7 @@ def query(
     return q
 
 
-def fetch(session: Session, **filters: Any) -> list[Segment]:
+def fetch(session: Session, **filters: list[int] | None) -> list[Segment]:
     nodes = codebook.tree(session)
     out = []
     for r in session.execute(query(**filters)).mappings():

@@ -55,7 +55,7 @@ def extract_rtf(data: bytes, name: str) -> Extracted:
     source, codepage = _decode_source(data)
     if not source.lstrip().startswith("{\\rtf"):
         raise ImportRefused(f"{name}: cannot be read as rtf (it does not start with {{\\rtf)")
-    text = rtf_to_text(source, encoding=codepage, errors="replace")
+    text: str = rtf_to_text(source, encoding=codepage, errors="replace")
     if _PAIR.search(text):
         text = _PAIR.sub(_join_pair, text)
     text = normalise(text)  # lone surrogates become U+FFFD here
