@@ -9,7 +9,7 @@ as they are). Codes may be nested, or flattened into names such as
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
@@ -17,6 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crosscase.db.models import Code
+from crosscase.domain.errors import ImportRefused
+from crosscase.domain.limits import MAX_CODE_DEPTH
 from crosscase.exchange.refi import describe
 from crosscase.exchange.refi.qdexml import attr, guid_key, kid_text, kids, valid_guid
 from crosscase.services import codebook
@@ -61,6 +63,7 @@ def read_specs(
     codes_el: Element,
     notes: list[str],
     memo_of: Callable[[Element], str] | None = None,
+    source: str = "the codebook",
 ) -> list[CodeSpec]:
     """Every code under ``<Codes>``, parents before children, with unique paths."""
     specs: list[CodeSpec] = []
@@ -75,31 +78,45 @@ def read_specs(
             name = name.replace(codebook.SEP, "\u2215")
         return name or "(unnamed)"
 
-    def walk(el: Element, parent: tuple[str, ...]) -> None:
-        for c in kids(el, "Code"):
-            raw = attr(c, "name") or ""
-            parts = [p for p in (clean(x) for x in raw.split(FLAT_SEP)) if p] or ["(unnamed)"]
-            path = parent + tuple(parts)
-            if path in seen:
-                base, n = path[-1], 2
-                while path[:-1] + (f"{base} ({n})",) in seen:
-                    n += 1
-                path = path[:-1] + (f"{base} ({n})",)
-                renamed.append(f"{codebook.SEP.join(parent + tuple(parts))} -> {path[-1]}")
-            seen.add(path)
-            g = attr(c, "guid")
-            specs.append(CodeSpec(
-                path=path,
-                key=guid_key(g),
-                guid=valid_guid(g),
-                color=color_of(attr(c, "color")),
-                fields=describe.parse(kid_text(c, "Description")),
-                memo=memo_of(c) if memo_of is not None else "",
-                codable=(attr(c, "isCodable") or "true").strip().lower() not in ("false", "0"),
-            ))
-            walk(c, path)
+    def too_deep(depth: int) -> ImportRefused:
+        return ImportRefused(
+            f"{source}: codes nest {depth} or more levels deep; Crosscase reads codebooks "
+            f"up to {MAX_CODE_DEPTH} levels"
+        )
 
-    walk(codes_el, ())
+    # depth first, parents before children, without recursion: a hostile file
+    # may nest thousands of levels deep
+    stack: list[tuple[Iterator[Element], tuple[str, ...]]] = [(iter(kids(codes_el, "Code")), ())]
+    while stack:
+        siblings, parent = stack[-1]
+        c = next(siblings, None)
+        if c is None:
+            stack.pop()
+            continue
+        raw = attr(c, "name") or ""
+        parts = [p for p in (clean(x) for x in raw.split(FLAT_SEP)) if p] or ["(unnamed)"]
+        path = parent + tuple(parts)
+        if len(path) > MAX_CODE_DEPTH:
+            raise too_deep(len(path))
+        if path in seen:
+            base, n = path[-1], 2
+            while path[:-1] + (f"{base} ({n})",) in seen:
+                n += 1
+            path = path[:-1] + (f"{base} ({n})",)
+            renamed.append(f"{codebook.SEP.join(parent + tuple(parts))} -> {path[-1]}")
+        seen.add(path)
+        g = attr(c, "guid")
+        specs.append(CodeSpec(
+            path=path,
+            key=guid_key(g),
+            guid=valid_guid(g),
+            color=color_of(attr(c, "color")),
+            fields=describe.parse(kid_text(c, "Description")),
+            memo=memo_of(c) if memo_of is not None else "",
+            codable=(attr(c, "isCodable") or "true").strip().lower() not in ("false", "0"),
+        ))
+        stack.append((iter(kids(c, "Code")), path))
+
     if slashed:
         notes.append(
             f"{len(slashed)} code name(s) held '/', which separates levels in Crosscase; "

@@ -362,7 +362,8 @@ class _Reader:
             return
         notes: list[str] = []
         specs = code_tree.read_specs(
-            codes_el, notes, lambda el: self.memo_of(el, with_description=False)
+            codes_el, notes, lambda el: self.memo_of(el, with_description=False),
+            source=self.label,
         )
         result = code_tree.apply_specs(self.s, specs, update_existing=False)
         self.codes = result.ids
@@ -904,7 +905,7 @@ def load_qdc(project: Project, file: Path, *, limits: Limits | None = None) -> C
         report.notes.append("the file holds no codes")
         return report
     notes: list[str] = []
-    specs = code_tree.read_specs(codes_el, notes)
+    specs = code_tree.read_specs(codes_el, notes, source=file.name)
     with project.transaction() as s:
         result = code_tree.apply_specs(s, specs, update_existing=True)
         project.log(s, "codebook.load", source=file.name, added=len(result.added),
@@ -919,5 +920,8 @@ def load_qdc(project: Project, file: Path, *, limits: Limits | None = None) -> C
             f"{len(kids(sets, 'Set'))} code set(s): Crosscase has no code sets"
         )
     if result.added or result.updated or result.created_parents:
-        project.changed("codebook")
+        from crosscase.domain.changes import Change, Kind
+
+        project.publish(Change(f"Load codebook {file.name}", {Kind.CODES: None},
+                               reshaped=frozenset({Kind.CODES}), initiator=project.coder_name))
     return report
