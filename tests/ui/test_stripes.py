@@ -22,10 +22,6 @@ def painted(view: Any) -> Any:
     return margin
 
 
-def hit_rects(margin: Any, coding: int) -> list[Any]:
-    return [rect for rect, sp in margin._hits if sp.id == coding]
-
-
 def test_stripes_are_named_bars_in_lanes(window: Any) -> None:
     view = window.open_document(doc_id(window, "A-manager"))
     whole = coded(window, view, view.editor.toPlainText().strip(), "Relational orientation/Trust")
@@ -43,8 +39,8 @@ def test_stripes_are_named_bars_in_lanes(window: Any) -> None:
     # overlapping codings sit side by side
     lanes = {sp.id: sp.lane for sp in view.spans}
     assert lanes[whole] != lanes[cafe]
-    x_whole = min(r.left() for r in hit_rects(margin, whole))
-    x_cafe = min(r.left() for r in hit_rects(margin, cafe))
+    x_whole = min(r.left() for r in margin.hit_rects(whole))
+    x_cafe = min(r.left() for r in margin.hit_rects(cafe))
     assert x_cafe - x_whole >= margin.BAR + margin.text_h
 
 
@@ -63,7 +59,7 @@ def test_clicking_a_bar_or_its_name_selects_the_coding(window: Any, qtbot: Any) 
     cid = coded(window, view, "the farm shop pays", "Hybridity/Trading income/Farm shop")
     view.select_coding(None)
     margin = painted(view)
-    bar, label = hit_rects(margin, cid)[:2]
+    bar, label = margin.hit_rects(cid)[:2]
     qtbot.mouseClick(margin, Qt.MouseButton.LeftButton, pos=bar.center())
     assert view.selected_coding == cid
     assert view.editor.textCursor().selectedText() == "the farm shop pays"
@@ -78,7 +74,7 @@ def test_hovering_a_bar_names_its_code_and_memo(window: Any) -> None:
     cid = coded(window, view, "the farm shop pays", "Hybridity/Trading income/Farm shop")
     view.span(cid).memo = "Pays for the minibus: trading for the mission."
     margin = painted(view)
-    pos = hit_rects(margin, cid)[0].center()
+    pos = margin.hit_rects(cid)[0].center()
     QApplication.sendEvent(margin, QHelpEvent(QEvent.Type.ToolTip, pos, margin.mapToGlobal(pos)))
     tip = QToolTip.text()
     assert "Farm shop" in tip and "minibus" in tip
