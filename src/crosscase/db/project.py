@@ -17,9 +17,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    select,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
+from crosscase.db import revisions
 from crosscase.db.engine import make_engine
 from crosscase.db.lock import ProjectLock
 from crosscase.db.models import Base, Coder, Event, ProjectInfo
@@ -40,17 +50,26 @@ def _alembic_config(connection: Any = None) -> Any:
 
 
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    """The newest schema revision (from crosscase.db.revisions: no alembic import)."""
+    return revisions.HEAD
 
 
 def known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
+    """Every schema revision this Crosscase can open or upgrade from."""
+    return set(revisions.REVISIONS)
 
-    return {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+def _stamp_head(conn: Connection) -> None:
+    """Record the head revision as alembic's ``stamp`` does, without importing alembic.
+
+    The table matches the one alembic creates (tests/db/test_revisions.py
+    checks that alembic reads the result as its head).
+    """
+    name = revisions.VERSION_TABLE
+    table = Table(name, MetaData(), Column("version_num", String(32), nullable=False),
+                  PrimaryKeyConstraint("version_num", name=f"{name}_pkc"))
+    table.create(conn)
+    conn.execute(table.insert().values(version_num=revisions.HEAD))
 
 
 def _private(path: Path) -> None:
@@ -166,11 +185,9 @@ def create_project(path: Path, *, name: str | None = None) -> Project:
     lock.acquire()
     try:
         engine = make_engine(path)
-        Base.metadata.create_all(engine)
-        from alembic import command
-
-        with engine.begin() as conn:
-            command.stamp(_alembic_config(conn), "head")
+        with engine.begin() as conn:  # tables and stamp in one transaction
+            Base.metadata.create_all(conn)
+            _stamp_head(conn)
         _private(path)
         project = Project(path, engine, lock)
         with project.transaction() as s:
