@@ -36,13 +36,14 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from crosscase import __version__
 from crosscase.db.models import (
     Annotation,
     Attribute,
+    Base,
     Case,
     CaseValue,
     Code,
@@ -141,7 +142,7 @@ class _Writer:
         self.report = report
         self.ns = ns
         self.pns = guids.project_namespace(session)
-        self.notes: list[Any] = []
+        self.notes: list[etree._Element] = []
         self.replaced = 0
         self.code_guid: dict[int, str] = {}
         self.coder_guid: dict[int, str] = {}
@@ -158,7 +159,9 @@ class _Writer:
             self.replaced += 1
         return safe
 
-    def el(self, parent: Any, tag: str, text: str | None = None, /, **attrs: str | None) -> Any:
+    def el(
+        self, parent: etree._Element, tag: str, text: str | None = None, /, **attrs: str | None
+    ) -> etree._Element:
         e = etree.SubElement(parent, self.q(tag))
         for k, v in attrs.items():
             if v is not None:
@@ -180,19 +183,19 @@ class _Writer:
         self.report.counts["note"] += 1
         return guid
 
-    def note(self, owner: Any, guid: str, name: str, text: str, created: datetime | None) -> None:
+    def note(self, owner: etree._Element, guid: str, name: str, text: str, created: datetime | None) -> None:
         """A Note holding ``text`` and a NoteRef to it from ``owner``."""
         self.el(owner, "NoteRef", targetGUID=self.make_note(guid, name, text, created))
 
     # -- codebook ---------------------------------------------------------------------
 
-    def codes(self, parent: Any, with_notes: bool) -> None:
+    def codes(self, parent: etree._Element, with_notes: bool) -> None:
         nodes = codebook.tree(self.s)
         self.code_guid = {cid: str(g) for cid, g in self.s.execute(select(Code.id, Code.guid))}
         bad_colors: list[str] = []
         memos_left = 0
 
-        def write(cid: int, into: Any) -> None:
+        def write(cid: int, into: etree._Element) -> None:
             nonlocal memos_left
             n = nodes[cid]
             color = _color(n.color)
@@ -229,7 +232,7 @@ class _Writer:
 
     # -- variables ----------------------------------------------------------------------
 
-    def variables(self, parent: Any) -> dict[int, tuple[str, str, str]]:
+    def variables(self, parent: etree._Element) -> dict[int, tuple[str, str, str]]:
         """Variables for case and document attributes: attribute id -> (guid, type, scope)."""
         out: dict[int, tuple[str, str, str]] = {}
         attrs = self.s.execute(
@@ -262,7 +265,7 @@ class _Writer:
             self.report.counts["variable"] += 1
         return out
 
-    def values(self, owner: Any, rows: list[tuple[int, str]],
+    def values(self, owner: etree._Element, rows: list[tuple[int, str]],
                variables: dict[int, tuple[str, str, str]], where: str) -> None:
         for attr_id, raw in rows:
             if attr_id not in variables:
@@ -371,7 +374,7 @@ class _ProjectWriter(_Writer):
             )
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
-    def users(self, root: Any) -> None:
+    def users(self, root: etree._Element) -> None:
         coders = self.s.execute(select(Coder.id, Coder.guid, Coder.name).order_by(Coder.id)).all()
         if not coders:
             return
@@ -381,7 +384,7 @@ class _ProjectWriter(_Writer):
             self.coder_guid[cid] = str(guid)
             self.report.counts["user"] += 1
 
-    def cases(self, root: Any, variables: dict[int, tuple[str, str, str]]) -> None:
+    def cases(self, root: etree._Element, variables: dict[int, tuple[str, str, str]]) -> None:
         s = self.s
         rows = s.execute(
             select(Case.id, Case.guid, Case.name, Case.memo, Case.parent_id)
@@ -415,7 +418,7 @@ class _ProjectWriter(_Writer):
                 "; every case is exported at the top level"
             )
 
-    def sources(self, root: Any, variables: dict[int, tuple[str, str, str]]) -> None:
+    def sources(self, root: etree._Element, variables: dict[int, tuple[str, str, str]]) -> None:
         s = self.s
         docs = s.execute(
             select(Document.id, Document.guid, Document.name, Document.format, Document.memo,
@@ -483,7 +486,7 @@ class _ProjectWriter(_Writer):
             return
         self.zf.writestr(f"sources/{d.guid}{suffix}", original)
 
-    def selections(self, src: Any, document_id: int, text: str, doc_guid: str) -> None:
+    def selections(self, src: etree._Element, document_id: int, text: str, doc_guid: str) -> None:
         s = self.s
         rows = s.execute(
             select(Coding.id, Coding.guid, Coding.code_id, Coding.coder_id, Coding.start,
@@ -517,7 +520,7 @@ class _ProjectWriter(_Writer):
             snippet = snippet[: SNIPPET_NAME_CHARS - 1].rstrip() + "…"
         return snippet
 
-    def _coded(self, src: Any, group: list[Any], start: int, end: int, text: str) -> None:
+    def _coded(self, src: etree._Element, group: list[Any], start: int, end: int, text: str) -> None:
         first = group[0]
         sel_guid = guids.derive(guids.NAMESPACE, "selection", first.guid)
         sel = self.el(src, "PlainTextSelection", guid=sel_guid, name=self._name(text, start, end),
@@ -538,7 +541,7 @@ class _ProjectWriter(_Writer):
             self.note(sel, guids.derive(guids.NAMESPACE, "note", "selection", sel_guid),
                       "Memo on a coding", first.memo, first.created)
 
-    def _comment(self, src: Any, c: Any, text: str, doc_guid: str) -> None:
+    def _comment(self, src: etree._Element, c: Any, text: str, doc_guid: str) -> None:
         sel_guid = guids.derive(guids.NAMESPACE, "comment", doc_guid, c.start, c.end, c.text)
         n = 1
         while sel_guid in self.comment_guids:  # the same comment twice on one passage
@@ -553,7 +556,7 @@ class _ProjectWriter(_Writer):
                   None)
         self.report.counts["comment"] += 1
 
-    def sets(self, root: Any) -> None:
+    def sets(self, root: etree._Element) -> None:
         s = self.s
         rows = s.execute(
             select(DocumentSet.id, DocumentSet.guid, DocumentSet.name, DocumentSet.memo)
@@ -581,7 +584,7 @@ class _ProjectWriter(_Writer):
         """Everything in the project the standard has no element for."""
         s = self.s
 
-        def count(model: Any, *where: Any) -> int:
+        def count(model: type[Base], *where: ColumnElement[bool]) -> int:
             q = select(func.count()).select_from(model)
             for w in where:
                 q = q.where(w)

@@ -23,7 +23,9 @@ from crosscase.exchange.refi.qdexml import new_guid, valid_guid
 # Fixed namespace for GUIDs Crosscase derives (uuid5): never change it.
 NAMESPACE = uuid.UUID("a94fec28-f951-4e86-a994-ba53feb9f45e")
 
-GUID_MODELS: tuple[Any, ...] = (Coder, Code, Case, Document, DocumentSet, Coding)
+GUID_MODELS: tuple[type[Coder | Code | Case | Document | DocumentSet | Coding], ...] = (
+    Coder, Code, Case, Document, DocumentSet, Coding,
+)
 
 
 def derive(namespace: uuid.UUID, *parts: object) -> str:

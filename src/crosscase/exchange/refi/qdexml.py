@@ -13,10 +13,13 @@ import re
 import uuid
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element, ParseError
 
 from crosscase.domain.errors import ImportRefused
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -63,7 +66,7 @@ def parse_xml(data: bytes, label: str) -> Element:
 # -- lookups by local name ------------------------------------------------------
 
 
-def local(tag: Any) -> str:
+def local(tag: object) -> str:
     """An element's or attribute's name without its namespace, lower case."""
     if not isinstance(tag, str):
         return ""
@@ -141,7 +144,7 @@ def xml_safe(text: str) -> tuple[str, bool]:
 
 
 @lru_cache(maxsize=2)
-def schema(name: str) -> Any:
+def schema(name: str) -> etree.XMLSchema:
     """The bundled XML schema (``Project`` or ``Codebook``) for validation."""
     from lxml import etree
 

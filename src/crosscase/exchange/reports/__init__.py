@@ -8,12 +8,17 @@ an export runs, so importing this package is cheap.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from crosscase.db.project import Project
 
 FORMATS = ("docx", "xlsx", "csv", "json")
 
 
-def export_report(project: Any, out: Path, fmt: str, **options: Any) -> Path:
+def export_report(project: Project | Session, out: Path, fmt: str, **options: Any) -> Path:
     """Write the report in ``fmt`` to ``out``.
 
     ``docx`` and ``xlsx`` take the options of

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from docx import Document as new_document
 from docx.document import Document as DocxDocument
@@ -26,14 +26,22 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Mm, Pt, RGBColor
-from docx.table import _Cell
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from crosscase.analysis.columns import ColumnSpec
 from crosscase.analysis.measures import MEASURES
+from crosscase.exchange.reports.cells import xml_safe
 from crosscase.exchange.reports.report_data import CONTENT, ReportData, gather, write_private
 from crosscase.services.codebook import CodeNode
+
+if TYPE_CHECKING:
+    from lxml import etree
+    from sqlalchemy.orm import Session
+
+    from crosscase.db.project import Project
 
 FONT = "Times New Roman"
 BODY_PT = 11
@@ -48,7 +56,7 @@ KEEP_ROW_CHARS = 1500
 
 
 def export_docx(
-    project: Any,
+    project: Project | Session,
     out: Path,
     *,
     measure: str = "segments",
@@ -102,23 +110,23 @@ def build_document(
     doc = new_document()
     _styles(doc)
     props = doc.core_properties
-    props.title = title or default_title(data)
+    props.title = xml_safe(title or default_title(data))
     props.author = ""
     props.last_modified_by = ""
     props.comments = ""
-    props.subject = data.project_name
+    props.subject = xml_safe(data.project_name)
     props.keywords = ""
 
     section = doc.sections[0]
     _page(section, landscape=True)
     _footer_page_number(section)
 
-    heading = doc.add_paragraph(data.project_name or "Comparison", style="Title")
+    heading = doc.add_paragraph(xml_safe(data.project_name) or "Comparison", style="Title")
     heading.paragraph_format.space_after = Pt(2)
     sub = doc.add_paragraph(style="Subtitle")
     sub.add_run(f"Cross-case comparison, exported {data.exported.day} "
                 f"{data.exported:%B %Y}")
-    _caption(doc, table_number, title or default_title(data))
+    _caption(doc, table_number, xml_safe(title or default_title(data)))
     _table(doc, data, section)
     _note(doc, data)
     if appendix:
@@ -168,12 +176,18 @@ def _styles(doc: DocxDocument) -> None:
             title_borders.remove(bdr)
 
 
-def _page(section: Any, *, landscape: bool) -> None:
+def _page(section: Section, *, landscape: bool) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width = A4_LONG if landscape else A4_SHORT
     section.page_height = A4_SHORT if landscape else A4_LONG
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, MARGIN)
+
+
+def _append(parent: etree._Element, child: etree._Element) -> None:
+    """``parent.append(child)``: lxml takes any element, while its stubs type
+    ``append`` as taking the parent's own element class (``CT_R``, ``CT_TcPr``)."""
+    parent.append(child)
 
 
 def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
@@ -183,20 +197,20 @@ def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
         run = paragraph.add_run()
         el = OxmlElement("w:fldChar")
         el.set(qn("w:fldCharType"), kind)
-        run._r.append(el)
+        _append(run._r, el)
 
     char("begin")
     instr = paragraph.add_run()
     text = OxmlElement("w:instrText")
     text.set(qn("xml:space"), "preserve")
     text.text = f" {instruction} "
-    instr._r.append(text)
+    _append(instr._r, text)
     char("separate")
     paragraph.add_run(shown)
     char("end")
 
 
-def _footer_page_number(section: Any) -> None:
+def _footer_page_number(section: Section) -> None:
     footer = section.footer
     p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -217,7 +231,7 @@ def _caption(doc: DocxDocument, number: int, title: str) -> None:
     p.add_run(title)
 
 
-def _borders(table: Any) -> None:
+def _borders(table: Table) -> None:
     """Horizontal rules only, as journals set tables: a light rule between rows."""
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
@@ -232,17 +246,17 @@ def _borders(table: Any) -> None:
             el.set(qn("w:space"), "0")
             el.set(qn("w:color"), color)
         borders.append(el)
-    tbl_pr.append(borders)
+    _append(tbl_pr, borders)
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    _append(tbl_pr, layout)
     margins = OxmlElement("w:tblCellMar")
     for side, width in (("top", 40), ("bottom", 40), ("left", 80), ("right", 80)):
         el = OxmlElement(f"w:{side}")
         el.set(qn("w:w"), str(width))
         el.set(qn("w:type"), "dxa")
         margins.append(el)
-    tbl_pr.append(margins)
+    _append(tbl_pr, margins)
 
 
 def _shade(cell: _Cell, fill: str) -> None:
@@ -251,7 +265,7 @@ def _shade(cell: _Cell, fill: str) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    tc_pr.append(shd)
+    _append(tc_pr, shd)
 
 
 def _rule_below(cell: _Cell) -> None:
@@ -263,23 +277,23 @@ def _rule_below(cell: _Cell) -> None:
     bottom.set(qn("w:space"), "0")
     bottom.set(qn("w:color"), "000000")
     borders.append(bottom)
-    tc_pr.append(borders)
+    _append(tc_pr, borders)
 
 
-def _repeat_header(row: Any) -> None:
+def _repeat_header(row: _Row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")
-    tr_pr.append(el)
+    _append(tr_pr, el)
     cant = OxmlElement("w:cantSplit")
     cant.set(qn("w:val"), "true")
-    tr_pr.append(cant)
+    _append(tr_pr, cant)
 
 
-def _keep_row_together(row: Any) -> None:
+def _keep_row_together(row: _Row) -> None:
     cant = OxmlElement("w:cantSplit")
     cant.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(cant)
+    _append(row._tr.get_or_add_trPr(), cant)
 
 
 def _row_chars(data: ReportData, code_id: int) -> int:
@@ -296,7 +310,7 @@ def _para(cell: _Cell, first: list[bool], *, size: float = TABLE_PT) -> Paragrap
     """The cell's next paragraph (its first, empty one is used first)."""
     if first[0]:
         first[0] = False
-        p = cell.paragraphs[0]
+        p: Paragraph = cell.paragraphs[0]
     else:
         p = cell.add_paragraph()
     p.paragraph_format.space_after = Pt(2)
@@ -305,7 +319,7 @@ def _para(cell: _Cell, first: list[bool], *, size: float = TABLE_PT) -> Paragrap
 
 def _run(p: Paragraph, text: str, *, bold: bool = False, italic: bool = False,
          size: float = TABLE_PT) -> None:
-    r = p.add_run(text)
+    r = p.add_run(xml_safe(text))
     r.font.size = Pt(size)
     if bold:
         r.bold = True
@@ -313,16 +327,18 @@ def _run(p: Paragraph, text: str, *, bold: bool = False, italic: bool = False,
         r.italic = True
 
 
-def _table(doc: DocxDocument, data: ReportData, section: Any) -> None:
+def _table(doc: DocxDocument, data: ReportData, section: Section) -> None:
     mx = data.matrix
     rows, cols = mx.rows, mx.cols
     table = doc.add_table(rows=1 + len(rows), cols=1 + len(cols))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _borders(table)
-    usable = section.page_width - section.left_margin - section.right_margin
+    page, left, right = section.page_width, section.left_margin, section.right_margin
+    assert page is not None and left is not None and right is not None  # set by _page
+    usable = page - left - right
     only_counts = data.content == ("counts",)
-    first_w = Mm(60) if not only_counts else Mm(75)
+    first_w: int = Mm(60) if not only_counts else Mm(75)
     if len(cols) == 0:
         first_w = usable
     rest = int((usable - first_w) / max(len(cols), 1))
@@ -436,7 +452,7 @@ def _note(doc: DocxDocument, data: ReportData) -> None:
         sentences.append(lead + ("; " + "; ".join(how) if how else "") + ".")
     if data.dashes or mx.values.isna().to_numpy().any():
         sentences.append("\u2013 = nothing recorded.")
-    r = p.add_run(" ".join(sentences))
+    r = p.add_run(xml_safe(" ".join(sentences)))
     r.font.size = Pt(TABLE_PT + 0.5)
 
 
@@ -469,7 +485,7 @@ def _code_entry(doc: DocxDocument, node: CodeNode) -> None:
     head.paragraph_format.space_before = Pt(8)
     head.paragraph_format.space_after = Pt(2)
     head.paragraph_format.keep_with_next = True
-    r = head.add_run(node.path.replace("/", " / "))
+    r = head.add_run(xml_safe(node.path.replace("/", " / ")))
     r.bold = True
     for label, text in (
         ("Definition", node.definition), ("Include", node.inclusion),
@@ -482,4 +498,4 @@ def _code_entry(doc: DocxDocument, node: CodeNode) -> None:
         p.paragraph_format.space_after = Pt(1)
         lead = p.add_run(f"{label}. ")
         lead.italic = True
-        p.add_run(text.strip())
+        p.add_run(xml_safe(text.strip()))

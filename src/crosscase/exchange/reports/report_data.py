@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from crosscase.analysis import frames
 from crosscase.analysis.columns import ColumnSpec
@@ -24,6 +24,11 @@ from crosscase.domain.errors import UsageError
 from crosscase.services import codebook, framework
 from crosscase.services.codebook import CodeNode
 from crosscase.services.segments import Segment
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from crosscase.db.project import Project
 
 CONTENT = ("counts", "summary", "rating", "quotes")
 
@@ -79,7 +84,7 @@ def check_content(content: Iterable[str]) -> tuple[str, ...]:
 
 
 def gather(
-    project: Any,
+    project: Project | Session,
     *,
     measure: str = "segments",
     cols: str | ColumnSpec = "cases",

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, Required, TypedDict
 
 import pandas as pd
 
@@ -24,10 +24,16 @@ from crosscase.analysis.contrast import contrast
 from crosscase.analysis.matrix import Layout, Matrix, validate_cases
 from crosscase.analysis.measures import MEASURES, ROLLUP_NOTE
 from crosscase.analysis.measures import measure as lookup_measure
+from crosscase.exchange.reports.cells import excel_text
 from crosscase.exchange.reports.report_data import write_private
 from crosscase.services import codebook, framework, segments
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+    from sqlalchemy.orm import Session
+
+    from crosscase.db.project import Project
+
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 SEGMENT_COLUMNS = [
@@ -43,6 +49,14 @@ CONTRAST_COLUMNS = [
 ]
 
 
+class SheetMeta(TypedDict, total=False):
+    """How a sheet is laid out: a matrix (with its matrix), a contrast (with its note), text."""
+
+    kind: Required[Literal["matrix", "contrast", "text"]]
+    matrix: Matrix
+    note: str
+
+
 def sheet_name(text: str, taken: set[str]) -> str:
     base = _BAD_SHEET.sub("-", text).strip("'")[:31] or "Sheet"
     name, n = base, 1
@@ -54,14 +68,14 @@ def sheet_name(text: str, taken: set[str]) -> str:
     return name
 
 
-def _clean(value: Any) -> Any:
+def _clean(value: object) -> object:
     if isinstance(value, str):
-        return _ILLEGAL.sub("", value)
+        return excel_text(value)
     return value
 
 
 def export_xlsx(
-    project: Any,
+    project: Project | Session,
     out: Path,
     *,
     measures: Iterable[str] | None = None,
@@ -108,7 +122,7 @@ def export_xlsx(
         case_names = frames.cases_frame(session)["name"].to_dict()
         scale = framework.rating_scale(session)
     taken: set[str] = set()
-    sheets: list[tuple[str, pd.DataFrame, dict[str, Any]]] = []
+    sheets: list[tuple[str, pd.DataFrame, SheetMeta]] = []
     for mx in matrices:
         sheets.append((sheet_name(MEASURES[mx.measure].label, taken), _matrix_frame(mx),
                        {"kind": "matrix", "matrix": mx}))
@@ -155,6 +169,7 @@ def export_xlsx(
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             for name, df, meta in sheets:
                 df = df.map(_clean) if not df.empty else df
+                df.columns = pd.Index([_clean(str(c)) for c in df.columns])
                 df.to_excel(writer, sheet_name=name, index=False)
                 _format(writer.sheets[name], df, meta)
 
@@ -186,7 +201,7 @@ def _codebook_frame(nodes: dict[int, codebook.CodeNode]) -> pd.DataFrame:
     )
 
 
-def _format(ws: Any, df: pd.DataFrame, meta: dict[str, Any]) -> None:
+def _format(ws: Worksheet, df: pd.DataFrame, meta: SheetMeta) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -197,8 +212,8 @@ def _format(ws: Any, df: pd.DataFrame, meta: dict[str, Any]) -> None:
         cell.fill = fill
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     ws.freeze_panes = "B2" if meta["kind"] == "matrix" else "A2"
-    # text that starts with "=" stays text
-    for row in ws.iter_rows(min_row=2):
+    # text that starts with "=" stays text, in the header (names) as in the body
+    for row in ws.iter_rows(min_row=1):
         for cell in row:
             if cell.data_type == "f":
                 cell.data_type = "s"
