@@ -33,6 +33,7 @@ from docx.text.paragraph import Paragraph
 
 from crosscase.analysis.columns import ColumnSpec
 from crosscase.analysis.measures import MEASURES
+from crosscase.exchange.reports.cells import xml_safe
 from crosscase.exchange.reports.report_data import CONTENT, ReportData, gather, write_private
 from crosscase.services.codebook import CodeNode
 
@@ -109,23 +110,23 @@ def build_document(
     doc = new_document()
     _styles(doc)
     props = doc.core_properties
-    props.title = title or default_title(data)
+    props.title = xml_safe(title or default_title(data))
     props.author = ""
     props.last_modified_by = ""
     props.comments = ""
-    props.subject = data.project_name
+    props.subject = xml_safe(data.project_name)
     props.keywords = ""
 
     section = doc.sections[0]
     _page(section, landscape=True)
     _footer_page_number(section)
 
-    heading = doc.add_paragraph(data.project_name or "Comparison", style="Title")
+    heading = doc.add_paragraph(xml_safe(data.project_name) or "Comparison", style="Title")
     heading.paragraph_format.space_after = Pt(2)
     sub = doc.add_paragraph(style="Subtitle")
     sub.add_run(f"Cross-case comparison, exported {data.exported.day} "
                 f"{data.exported:%B %Y}")
-    _caption(doc, table_number, title or default_title(data))
+    _caption(doc, table_number, xml_safe(title or default_title(data)))
     _table(doc, data, section)
     _note(doc, data)
     if appendix:
@@ -318,7 +319,7 @@ def _para(cell: _Cell, first: list[bool], *, size: float = TABLE_PT) -> Paragrap
 
 def _run(p: Paragraph, text: str, *, bold: bool = False, italic: bool = False,
          size: float = TABLE_PT) -> None:
-    r = p.add_run(text)
+    r = p.add_run(xml_safe(text))
     r.font.size = Pt(size)
     if bold:
         r.bold = True
@@ -451,7 +452,7 @@ def _note(doc: DocxDocument, data: ReportData) -> None:
         sentences.append(lead + ("; " + "; ".join(how) if how else "") + ".")
     if data.dashes or mx.values.isna().to_numpy().any():
         sentences.append("\u2013 = nothing recorded.")
-    r = p.add_run(" ".join(sentences))
+    r = p.add_run(xml_safe(" ".join(sentences)))
     r.font.size = Pt(TABLE_PT + 0.5)
 
 
@@ -484,7 +485,7 @@ def _code_entry(doc: DocxDocument, node: CodeNode) -> None:
     head.paragraph_format.space_before = Pt(8)
     head.paragraph_format.space_after = Pt(2)
     head.paragraph_format.keep_with_next = True
-    r = head.add_run(node.path.replace("/", " / "))
+    r = head.add_run(xml_safe(node.path.replace("/", " / ")))
     r.bold = True
     for label, text in (
         ("Definition", node.definition), ("Include", node.inclusion),
@@ -497,4 +498,4 @@ def _code_entry(doc: DocxDocument, node: CodeNode) -> None:
         p.paragraph_format.space_after = Pt(1)
         lead = p.add_run(f"{label}. ")
         lead.italic = True
-        p.add_run(text.strip())
+        p.add_run(xml_safe(text.strip()))

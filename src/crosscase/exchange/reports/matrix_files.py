@@ -12,6 +12,7 @@ from pathlib import Path
 from crosscase.analysis.matrix import Matrix
 from crosscase.analysis.measures import format_value
 from crosscase.domain.errors import UsageError
+from crosscase.exchange.reports.cells import csv_safe
 from crosscase.exchange.reports.report_data import write_private
 
 
@@ -21,13 +22,14 @@ def to_json(matrix: Matrix) -> str:
 
 
 def to_csv(matrix: Matrix) -> str:
-    """A header of ``code`` and the column names, then one line per code path."""
+    """A header of ``code`` and the column names, then one line per code path;
+    names that a spreadsheet would run as a formula are escaped."""
     data = matrix.as_json()
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["code", *data["cols"]])
+    writer.writerow([csv_safe(c) for c in ["code", *data["cols"]]])
     for path, values in zip(data["rows"], data["values"], strict=True):
-        writer.writerow([path, *("" if v is None else v for v in values)])
+        writer.writerow([csv_safe(path), *("" if v is None else v for v in values)])
     return buf.getvalue()
 
 

@@ -24,6 +24,7 @@ from crosscase.analysis.contrast import contrast
 from crosscase.analysis.matrix import Layout, Matrix, validate_cases
 from crosscase.analysis.measures import MEASURES, ROLLUP_NOTE
 from crosscase.analysis.measures import measure as lookup_measure
+from crosscase.exchange.reports.cells import excel_text
 from crosscase.exchange.reports.report_data import write_private
 from crosscase.services import codebook, framework, segments
 
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 
     from crosscase.db.project import Project
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 SEGMENT_COLUMNS = [
@@ -70,7 +70,7 @@ def sheet_name(text: str, taken: set[str]) -> str:
 
 def _clean(value: object) -> object:
     if isinstance(value, str):
-        return _ILLEGAL.sub("", value)
+        return excel_text(value)
     return value
 
 
@@ -169,6 +169,7 @@ def export_xlsx(
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             for name, df, meta in sheets:
                 df = df.map(_clean) if not df.empty else df
+                df.columns = pd.Index([_clean(str(c)) for c in df.columns])
                 df.to_excel(writer, sheet_name=name, index=False)
                 _format(writer.sheets[name], df, meta)
 
@@ -211,8 +212,8 @@ def _format(ws: Worksheet, df: pd.DataFrame, meta: SheetMeta) -> None:
         cell.fill = fill
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     ws.freeze_panes = "B2" if meta["kind"] == "matrix" else "A2"
-    # text that starts with "=" stays text
-    for row in ws.iter_rows(min_row=2):
+    # text that starts with "=" stays text, in the header (names) as in the body
+    for row in ws.iter_rows(min_row=1):
         for cell in row:
             if cell.data_type == "f":
                 cell.data_type = "s"
