@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Required, TypedDict
 
 from crosscase.commands.cases import SetAttribute
 from crosscase.commands.coding import ApplyCodings
@@ -16,12 +16,49 @@ from crosscase.domain.errors import CrosscaseError
 from crosscase.services import cases, coding, documents
 from crosscase.services.projects import new_project
 
+if TYPE_CHECKING:
+    from crosscase.db.project import Project
+
 SAMPLE_DATA = Path(__file__).resolve().parent / "sample_data"
 DEMO_NAME = "Co-production study"
 
 
 class DemoError(CrosscaseError):
     pass
+
+
+#: an attribute value as the sample files write it
+Value = str | int | float | bool | None
+
+
+class _DocumentEntry(TypedDict, total=False):
+    file: Required[str]
+    attributes: dict[str, Value]
+
+
+class _CaseEntry(TypedDict, total=False):
+    """One case in ``cases.json``."""
+
+    name: Required[str]
+    documents: Required[list[_DocumentEntry]]
+    folder: str
+    memo: str
+    attributes: dict[str, Value]
+    participants: dict[str, dict[str, Value]]
+
+
+class _Manifest(TypedDict):
+    cases: list[_CaseEntry]
+
+
+class _FrameworkEntry(TypedDict, total=False):
+    """One cell in ``demo_framework.json``: quotes to pin are given by their text."""
+
+    code: Required[str]
+    case: Required[str]
+    summary: str
+    rating: str | None
+    pins: list[str]
 
 
 def build_demo(out_dir: Path, *, sample_data: Path = SAMPLE_DATA) -> Path:
@@ -37,7 +74,7 @@ def build_demo(out_dir: Path, *, sample_data: Path = SAMPLE_DATA) -> Path:
         lock.release()
         for extra in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             extra.unlink(missing_ok=True)
-    manifest: dict[str, Any] = json.loads((sample_data / "cases.json").read_text(encoding="utf-8"))
+    manifest: _Manifest = json.loads((sample_data / "cases.json").read_text(encoding="utf-8"))
     with new_project(path, name=DEMO_NAME) as project:
         for case in manifest["cases"]:
             folder = sample_data / case.get("folder", "")
@@ -78,7 +115,7 @@ def build_demo(out_dir: Path, *, sample_data: Path = SAMPLE_DATA) -> Path:
     return path
 
 
-def _framework(project: Any, cells: list[dict[str, Any]]) -> None:
+def _framework(project: Project, cells: list[_FrameworkEntry]) -> None:
     """The researchers' judgements: summary, rating and pinned quotes per code and case."""
     from sqlalchemy import select
 
@@ -111,7 +148,7 @@ def _framework(project: Any, cells: list[dict[str, Any]]) -> None:
             PinQuote(code_id, case_id, coding_id).do(project)
 
 
-def _participants(project: Any, case_id: int, participants: dict[str, dict[str, Any]]) -> None:
+def _participants(project: Project, case_id: int, participants: dict[str, dict[str, Value]]) -> None:
     from sqlalchemy import select
 
     from crosscase.db.models import Participant

@@ -9,12 +9,11 @@ a passage belongs to the speaker whose turn contains its first character.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from crosscase.db.models import Attribute, CaseValue, DocumentValue, Participant, ParticipantValue
 from crosscase.domain.errors import UsageError
@@ -97,7 +96,7 @@ def resolve(session: Session, cols: str | ColumnSpec) -> ColumnSpec:
     return ColumnSpec("attribute", sc, nm, aid, tp)
 
 
-def _sort_key(type_: str | None, raw: str) -> tuple[int, Any]:
+def _sort_key(type_: str | None, raw: str) -> tuple[int, float | str]:
     if raw == NO_VALUE:
         return (2, "")
     if type_ == "number":
@@ -116,12 +115,13 @@ def display(type_: str | None, raw: str) -> str:
 
 def attribute_values(session: Session, spec: ColumnSpec) -> dict[int, str]:
     """Owner id (case, document or participant) -> stored value."""
-    model: Any
-    model, owner = {
+    tables: dict[str, tuple[type[CaseValue | DocumentValue | ParticipantValue],
+                            InstrumentedAttribute[int]]] = {
         "case": (CaseValue, CaseValue.case_id),
         "document": (DocumentValue, DocumentValue.document_id),
         "participant": (ParticipantValue, ParticipantValue.participant_id),
-    }[spec.scope or ""]
+    }
+    model, owner = tables[spec.scope or ""]
     q = select(owner, model.value).where(model.attribute_id == spec.attribute_id)
     return {int(o): str(v) for o, v in session.execute(q)}
 

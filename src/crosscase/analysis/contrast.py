@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,11 @@ from crosscase.analysis.columns import ColumnSpec
 from crosscase.analysis.matrix import Layout, Matrix
 from crosscase.analysis.measures import MEASURES, ROLLUP_NOTE, format_value
 from crosscase.domain.errors import UsageError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from crosscase.db.project import Project
 
 ONLY_A = "only_a"
 ONLY_B = "only_b"
@@ -36,7 +41,7 @@ DEFINITION = (
 
 
 def contrast(
-    source: Any,
+    source: Project | Session,
     col_a: int | str,
     col_b: int | str,
     *,
@@ -98,7 +103,7 @@ class ContrastResult:
     note: str = ""
 
 
-def compute_contrast(source: Any, matrix: Matrix,
+def compute_contrast(source: Project | Session, matrix: Matrix,
                      pair: tuple[int | str, int | str] | None) -> ContrastResult:
     """Contrast two of ``matrix``'s columns: ``pair`` if both are still there, else the first two.
 

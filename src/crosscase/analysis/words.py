@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from typing import Any
+from typing import Literal
 
 import numpy as np
 from sqlalchemy import select
@@ -141,7 +141,8 @@ def count_spans(
     return counts
 
 
-_last_layout: list[Any] = []
+#: the last layout asked for: (documents, their bounds, the layout), at most one
+_last_layout: list[tuple[np.ndarray, list[Bounds], tuple[np.ndarray, np.ndarray, np.ndarray]]] = []
 
 
 def _laid_out(session: Session, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -152,11 +153,11 @@ def _laid_out(session: Session, docs: np.ndarray) -> tuple[np.ndarray, np.ndarra
     bounds = [idx[d] for d in docs.tolist()]
     with _lock:
         if _last_layout:
-            old_docs, old_bounds, result = _last_layout
+            old_docs, old_bounds, result = _last_layout[0]
             if np.array_equal(old_docs, docs) and all(
                 a[0] is b[0] for a, b in zip(old_bounds, bounds, strict=True)
             ):
-                return result  # type: ignore[no-any-return]
+                return result
     base = np.zeros(len(docs), dtype=np.int64)
     w_starts, w_ends = [], []
     offset = 0
@@ -171,15 +172,17 @@ def _laid_out(session: Session, docs: np.ndarray) -> tuple[np.ndarray, np.ndarra
         np.concatenate(w_ends) if w_ends else np.zeros(0, np.int64),
     )
     with _lock:
-        _last_layout[:] = [docs.copy(), bounds, result]
+        _last_layout[:] = [(docs.copy(), bounds, result)]
     return result
 
 
-def _sorted_search(haystack: np.ndarray, needles: np.ndarray, side: str) -> np.ndarray:
+def _sorted_search(
+    haystack: np.ndarray, needles: np.ndarray, side: Literal["left", "right"]
+) -> np.ndarray:
     """``np.searchsorted`` with the needles sorted first: far fewer cache misses."""
     order = np.argsort(needles, kind="stable")
     out = np.empty(len(needles), dtype=np.int64)
-    out[order] = np.searchsorted(haystack, needles[order], side=side)  # type: ignore[call-overload]
+    out[order] = np.searchsorted(haystack, needles[order], side=side)
     return out
 
 
