@@ -399,7 +399,8 @@ class Layout:
         return np.where(self.col_words[None, :] > 0, out, np.nan)
 
     def measure(self, name: str) -> np.ndarray:
-        return getattr(self, measure(name).name)()  # type: ignore[no-any-return]
+        values: np.ndarray = getattr(self, measure(name).name)()
+        return values
 
     def frame(self, name: str) -> pd.DataFrame:
         m = measure(name)

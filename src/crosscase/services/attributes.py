@@ -15,15 +15,18 @@ from sqlalchemy.orm import Session
 from crosscase.db.models import Attribute, CaseValue, DocumentValue, ParticipantValue
 from crosscase.domain.errors import UsageError
 
-VALUE_TABLES: dict[str, tuple[Any, str]] = {
+VALUE_TABLES: dict[str, tuple[type[CaseValue | DocumentValue | ParticipantValue], str]] = {
     "case": (CaseValue, "case_id"),
     "document": (DocumentValue, "document_id"),
     "participant": (ParticipantValue, "participant_id"),
 }
 TYPES = ("text", "number", "date", "boolean")
 
+#: a stored value read back by its attribute's type (dates stay ISO text)
+Value = str | int | float | bool
 
-def infer_type(value: Any) -> str:
+
+def infer_type(value: object) -> str:
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, (int, float)):
@@ -33,7 +36,7 @@ def infer_type(value: Any) -> str:
     return "text"
 
 
-def ensure(session: Session, scope: str, name: str, type_: str | None, value: Any) -> tuple[int, bool]:
+def ensure(session: Session, scope: str, name: str, type_: str | None, value: object) -> tuple[int, bool]:
     if scope not in VALUE_TABLES:
         raise UsageError(f"attributes belong to case, document or participant, not '{scope}'")
     name = name.strip()
@@ -78,7 +81,7 @@ def encode(session: Session, attr_id: int, value: Any) -> str:
     return str(value)
 
 
-def decode(type_: str, raw: str) -> Any:
+def decode(type_: str, raw: str) -> Value:
     if type_ == "number":
         num = float(raw)
         return int(num) if num.is_integer() else num
@@ -109,13 +112,13 @@ def drop(session: Session, attr_id: int) -> None:
     session.execute(delete(Attribute).where(Attribute.id == attr_id))
 
 
-def values(session: Session, scope: str) -> dict[int, dict[str, Any]]:
+def values(session: Session, scope: str) -> dict[int, dict[str, Value]]:
     """owner id -> {attribute name: typed value}."""
     model, owner = VALUE_TABLES[scope]
     q = select(getattr(model, owner), Attribute.name, Attribute.type, model.value).join(
         Attribute, Attribute.id == model.attribute_id
     )
-    out: dict[int, dict[str, Any]] = {}
+    out: dict[int, dict[str, Value]] = {}
     for oid, name, t, raw in session.execute(q):
         out.setdefault(oid, {})[name] = decode(t, raw)
     return out
@@ -142,4 +145,4 @@ def names(session: Session, scope: str | None = None) -> list[tuple[str, str, st
     )
     if scope:
         q = q.where(Attribute.scope == scope)
-    return [tuple(r) for r in session.execute(q)]  # type: ignore[misc]
+    return [(sc, name, type_) for sc, name, type_ in session.execute(q)]

@@ -108,4 +108,5 @@ def participants(session: Session, case_id: int) -> list[ParticipantEntry]:
 
 
 def case_names(session: Session) -> list[tuple[int, str]]:
-    return [tuple(r) for r in session.execute(select(Case.id, Case.name).order_by(Case.position, Case.id))]  # type: ignore[misc]
+    rows = session.execute(select(Case.id, Case.name).order_by(Case.position, Case.id))
+    return [(case_id, name) for case_id, name in rows]

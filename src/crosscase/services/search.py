@@ -56,11 +56,11 @@ def compile_pattern(
         raise UsageError(f"not a valid regular expression: {exc}") from None
 
 
-def _spans(session: Session, model: type, document_id: int) -> list[tuple[int, int]]:
+def _spans(session: Session, model: type[Paragraph | Turn], document_id: int) -> list[tuple[int, int]]:
     rows = session.execute(
-        select(model.start, model.end)  # type: ignore[attr-defined]
-        .where(model.document_id == document_id)  # type: ignore[attr-defined]
-        .order_by(model.start)  # type: ignore[attr-defined]
+        select(model.start, model.end)
+        .where(model.document_id == document_id)
+        .order_by(model.start)
     )
     return [(s, e) for s, e in rows]
 
