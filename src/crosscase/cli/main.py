@@ -43,11 +43,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"crosscase: {message} (see: {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with ``only`` just that command's part.
+
+    ``only`` is for a run whose first argument names the command: it imports
+    one command module instead of all of them (the start-up every command pays).
+    """
     parser = _Parser(prog="crosscase", description="Comparative qualitative case studies.")
     parser.add_argument("--version", action="version", version=f"crosscase {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module, help_) in COMMANDS.items():
+        if only is not None and name != only:
+            continue
         p = sub.add_parser(name, help=help_, description=help_)
         try:
             mod = importlib.import_module(module)
@@ -65,9 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         except (AttributeError, ValueError):
             pass
-    parser = build_parser()
     if not argv:
         argv = ["gui"]
+    parser = build_parser(argv[0] if argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     if not getattr(args, "_module", None):
         parser.print_help()
