@@ -5,6 +5,8 @@ import os
 import sys
 from pathlib import Path
 
+from crosscase.cli.common import started
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=Path("demo"), help="folder for the demo (default: ./demo)")
@@ -21,6 +23,7 @@ def has_display() -> bool:
 def run(args: argparse.Namespace) -> int:
     from crosscase.demo import build_demo
 
+    started()
     path = build_demo(args.out)
     print(f"built the demo project: {path}")
     if not args.no_gui and has_display():

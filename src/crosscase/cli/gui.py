@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import argparse
 
+from crosscase.cli.common import started
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("project_path", metavar="PROJECT", nargs="?", help="project to open")
@@ -12,4 +14,5 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from crosscase.ui.app import run as run_gui
 
+    started()
     return run_gui(args.project_path, screenshot=args.screenshot)

@@ -23,6 +23,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from crosscase.cli.common import started
+
 HELP = "create a new project from a REFI-QDA project file (.qdpx)"
 
 # Kept here (not imported) so that building the parser loads nothing heavy;
@@ -49,6 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from crosscase.exchange.refi import import_qdpx
 
+    started()
     report = import_qdpx(Path(args.file), Path(args.out), offsets=args.offsets)
     for line in report.summary_lines():
         print(line)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from crosscase import __version__
+from crosscase.cli import common
 
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -66,6 +67,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; with no ``argv``, as the program (``sys.argv``)."""
+    program = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -74,6 +77,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
     if not argv:
         argv = ["gui"]
+    if program:
+        common.pause_collector()  # until the command has loaded what it needs
+    try:
+        return _run(argv)
+    finally:
+        common.started()
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser(argv[0] if argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     if not getattr(args, "_module", None):

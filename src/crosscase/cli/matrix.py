@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from crosscase.cli.common import add_project
+from crosscase.cli.common import add_project, open_
 
 MEASURE_NAMES = ("segments", "documents", "participants", "words", "share", "rate", "presence")
 FORMATS = ("table", "csv", "json", "xlsx", "docx")
@@ -33,13 +33,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crosscase.db.project import open_project
     from crosscase.domain.errors import UsageError
 
     fmt = args.format
     if fmt in ("xlsx", "docx") and args.out is None:
         raise UsageError(f"--format {fmt} needs --out FILE")
-    with open_project(Path(args.project_path)) as project:
+    with open_(args) as project:
         with project.session() as s:
             from crosscase.services import cases, codebook
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from crosscase.cli.common import started
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("project_path", metavar="PROJECT", help="the new .crosscase file")
@@ -17,6 +19,7 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.project_path)
     if path.suffix != ".crosscase":
         path = path.with_name(path.name + ".crosscase")
+    started()
     with new_project(path, empty=args.empty, name=args.name) as p, p.session() as s:
         n = len(codebook.tree(s))
     print(f"created {path} with {n} codes")
