@@ -14,16 +14,41 @@ def open_doc(window: Any, name: str) -> Any:
     return view
 
 
+def drop_code(view: Any, code: int) -> None:
+    """A code dragged from the codebook and dropped on the text, as Qt delivers it."""
+    from PySide6.QtCore import QByteArray, QMimeData, QPointF
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    from crosscase.ui.models.codebook_model import CODE_MIME
+
+    mime = QMimeData()
+    mime.setData(CODE_MIME, QByteArray(str([code]).encode()))
+    target = view.editor.viewport()
+    pos = target.rect().center()
+    enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(pos), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, drop)
+    assert drop.isAccepted()
+
+
 def test_palette_codes_the_selection_and_undo_redo(window: Any, qtbot: Any) -> None:
     view = open_doc(window, "A-manager")
     span = select_text(view, "Trading income from the farm shop")
     palette = window.coding.quick_code()
     assert palette is not None
-    palette.search.setText("trading inc")
+    palette.search.setFocus()
+    qtbot.keyClicks(palette.search, "trading inc")
     target = code_id(window, "Hybridity/Trading income")
     assert palette.current_code() == target
     assert "Trading income" in palette.definition.text()
-    palette.accept()
+    assert codings(window) == []
+    qtbot.keyClick(palette.search, Qt.Key.Key_Return)
+    assert not palette.isVisible()
 
     rows = codings(window)
     assert len(rows) == 1
@@ -67,7 +92,9 @@ def test_drop_code_on_text_and_recent_shortcut(window: Any, qtbot: Any) -> None:
     view = open_doc(window, "A-manager")
     target = code_id(window, "Relational orientation/Advocacy and word of mouth")
     select_text(view, "Word of mouth brought people in.")
-    view.code_dropped.emit(target)  # what a drop of a code on the text does
+    drop_code(view, target)
+    assert [(r[2], r[5]) for r in codings(window)] == [
+        (target, "Word of mouth brought people in.")]
     select_text(view, "Word of mouth again.")
     view.editor.setFocus()
     qtbot.keyClick(view.editor, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 
@@ -67,5 +68,5 @@ def test_about_names_the_version_and_the_promise(window: Any, qtbot: Any) -> Non
     assert dlg.title.text() == f"Crosscase {__version__}"
     assert str(window.context.project.path) in text
     assert "PySide6" in text and "Qt" in text
-    dlg.reject()
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.about_dialog is None)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
 
 from crosscase.services import documents
 
@@ -42,7 +43,8 @@ def test_import_good_and_bad_files(window: Any, qtbot: Any, tmp_path: Path) -> N
     qtbot.waitUntil(lambda: window.cases_panel.model.index_of_document(
         next(d for d in window.cases_panel.model.cases[0].documents if d.name == "A-staff").id
     ).isValid())
-    dlg.reject()
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    assert not dlg.isVisible()
 
 
 def test_import_a_folder_into_a_new_case_and_cancel(window: Any, qtbot: Any,
@@ -60,14 +62,16 @@ def test_import_a_folder_into_a_new_case_and_cancel(window: Any, qtbot: Any,
     qtbot.waitUntil(lambda: dlg.worker is None)
     assert sorted(n for n, c in listing(window) if c == "Case C") == ["C-0", "C-1", "C-2"]
     # the same files again: skipped, not doubled
-    dlg._again()
+    qtbot.mouseClick(dlg.import_button, Qt.MouseButton.LeftButton)  # "Import more…"
+    assert dlg.import_button.text() == "Import"
     dlg.add_paths([folder])
     dlg.start()
     with qtbot.waitSignal(dlg.finished_import, timeout=15000) as blocker:
         pass
     assert blocker.args[:2] == [0, 3]
     qtbot.waitUntil(lambda: dlg.worker is None)
-    dlg.reject()
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    assert not dlg.isVisible()
 
 
 def test_cancel_stops_between_files(window: Any, qtbot: Any, tmp_path: Path) -> None:
@@ -93,9 +97,14 @@ def test_dropping_files_on_the_window_opens_the_import_dialog(window: Any, qtbot
     f.write_text("P1: hello\n", encoding="utf-8")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(f))])
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
-    window.dropEvent(event)
+    QApplication.sendEvent(window, event)
     qtbot.waitUntil(lambda: window.import_dialog is not None)
     assert window.import_dialog.paths() == [f]
-    window.import_dialog.reject()
+    qtbot.keyClick(window.import_dialog, Qt.Key.Key_Escape)
+    assert not window.import_dialog.isVisible()

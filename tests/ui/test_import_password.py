@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from crosscase.services import documents
 
@@ -94,7 +95,8 @@ def test_the_right_password_imports_the_pdf_with_its_text(
     assert docs["board-minutes"]["format"] == "pdf"
     assert docs["board-minutes"]["text"] == SECRET
     assert docs["A-volunteer"]["text"].startswith("Interviewer: Why here?")
-    dlg.reject()
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    assert not dlg.isVisible()
 
 
 def test_a_wrong_password_is_asked_again_then_the_right_one_works(
@@ -112,7 +114,8 @@ def test_a_wrong_password_is_asked_again_then_the_right_one_works(
     assert "password is wrong" in asked[1][1] and "accounts.pdf" in asked[1][1]
     assert dlg.results() == [("accounts.pdf", "imported", "accounts.pdf: imported")]
     assert in_case(window, "Tandem")["accounts"]["text"] == SECRET
-    dlg.reject()
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    assert not dlg.isVisible()
 
 
 def test_cancel_leaves_the_pdf_listed_as_failed_with_its_reason(
@@ -140,14 +143,16 @@ def test_cancel_leaves_the_pdf_listed_as_failed_with_its_reason(
 
     # the dialog is ready for more: the failed file can be added and tried again
     assert dlg.import_button.isEnabled() and dlg.import_button.text() == "Import more…"
-    dlg._again()
+    qtbot.mouseClick(dlg.import_button, Qt.MouseButton.LeftButton)  # "Import more…"
+    assert dlg.import_button.text() == "Import"
     dlg.add_paths([first])
     monkeypatch.setattr(messages, "ask_password", answering(["pw"], asked))
     assert run_batch(dlg, qtbot) == [1, 0, 0, False]
     docs = in_case(window, "Tandem")
     assert docs["first"]["text"] == SECRET
     assert docs["second"]["text"] == "Board papers, second meeting."
-    dlg.reject()
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    assert not dlg.isVisible()
 
 
 def test_stopping_the_batch_asks_no_passwords(
@@ -160,11 +165,12 @@ def test_stopping_the_batch_asks_no_passwords(
     monkeypatch.setattr(messages, "ask_password", answering(["pw"], asked))
     dlg = window.import_documents([pdf], case="Tandem")
     dlg.start()
-    dlg._cancel_or_close()  # Stop, pressed at once
+    qtbot.mouseClick(dlg.close_button, Qt.MouseButton.LeftButton)  # Stop, pressed at once
     with qtbot.waitSignal(dlg.finished_import, timeout=20000) as blocker:
         pass
     qtbot.waitUntil(lambda: dlg.worker is None)
     assert blocker.args[3] is True
     assert asked == []
     assert "stopped" not in in_case(window, "Tandem")
-    dlg.reject()
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    assert not dlg.isVisible()

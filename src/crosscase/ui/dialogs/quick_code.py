@@ -141,6 +141,10 @@ class QuickCodePalette(QDialog):
                 self.list.keyPressEvent(e)
                 self.search.setFocus()
                 return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                # the dialog has no default button: Enter in the search applies the code
+                self.accept()
+                return True
         return super().eventFilter(obj, e)
 
     def accept(self) -> None:

@@ -255,6 +255,11 @@ class SearchView(QWidget):
         self.autocode_button.setEnabled(bool(self.model.hits))
 
     # -- searching (off the GUI thread) -------------------------------------------------
+    @property
+    def searching(self) -> bool:
+        """A search is running (off the GUI thread)."""
+        return self._task is not None
+
     def run(self) -> None:
         text = self.pattern.text()
         if not text.strip() or self._task is not None:
