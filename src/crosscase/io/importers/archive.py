@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from typing import Any
 
 from lxml import etree
 
@@ -100,7 +99,7 @@ class Package:
         self._read_total += len(data)
         return data
 
-    def xml(self, member: str) -> Any | None:
+    def xml(self, member: str) -> etree._Element | None:
         """The member parsed as XML (its root element), or None if it is missing."""
         data = self.read(member)
         if data is None:
@@ -108,7 +107,7 @@ class Package:
         return parse_xml(data, self.name, self.fmt)
 
 
-def parse_xml(data: bytes, name: str, fmt: str) -> Any:
+def parse_xml(data: bytes, name: str, fmt: str) -> etree._Element:
     """Parse untrusted XML: no DTD is loaded, no entity expanded, nothing fetched."""
     try:
         root = etree.fromstring(data, _PARSER)

@@ -11,12 +11,15 @@ per line stays one turn per line.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from crosscase.domain.extract import Extracted
 from crosscase.io.importers.htmltext import html_to_text
 from crosscase.io.importers.structure import build, starts_turn
 from crosscase.io.importers.text import decode_with_warnings, normalise
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 _SPACES = re.compile(r"[ \t]{2,}")
 # Containers nest without limit in Markdown, but a parser must stop somewhere
@@ -29,7 +32,7 @@ _MARKER = re.compile(r"[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]?
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:.*\n){0,200}?(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 
 
-def _inline_lines(token: Any) -> list[str]:
+def _inline_lines(token: Token) -> list[str]:
     lines: list[str] = []
     current: list[str] = []
 

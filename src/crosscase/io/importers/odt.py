@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from crosscase.domain.errors import ImportRefused
 from crosscase.domain.extract import AnchoredNote, Extracted
@@ -20,6 +20,9 @@ from crosscase.io.importers.archive import Package
 from crosscase.io.importers.builder import TableRows, TextBuilder, roman
 from crosscase.io.importers.structure import build
 from crosscase.io.importers.text import normalise
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 _T = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -86,7 +89,7 @@ _SKIP_INLINE = frozenset(
 )
 
 
-def _text_of(el: Any) -> str:
+def _text_of(el: etree._Element) -> str:
     """Plain text of a small element (a comment body), paragraphs on lines."""
     lines = []
     for p in el.iter(_T + "p", _T + "h"):
@@ -100,13 +103,13 @@ class _Walker(TableRows):
         self.cell_depth = 0
         self.cell_start = 0
         self.pending_sep = ""
-        self.deferred: list[Any] = []
-        self.note_order: dict[str, list[Any]] = {"footnote": [], "endnote": []}
+        self.deferred: list[etree._Element] = []
+        self.note_order: dict[str, list[etree._Element]] = {"footnote": [], "endnote": []}
         self.annotation_starts: dict[str, tuple[int, str, str | None]] = {}
         self.annotation_ends: dict[str, int] = {}
         self.point_annotations: list[tuple[str, str | None]] = []
         self.notes: list[tuple[int, int, str, str | None]] = []
-        self.block: dict[str, Callable[[Any], None]] = {
+        self.block: dict[str, Callable[[etree._Element], None]] = {
             _T + "p": self._p,
             _T + "h": self._p,
             _T + "list": self._container,
@@ -116,7 +119,7 @@ class _Walker(TableRows):
             _T + "section": self._container,
             _TB + "table": self._table,
         }
-        self.inline: dict[str, Callable[[Any], None]] = {
+        self.inline: dict[str, Callable[[etree._Element], None]] = {
             _T + "s": self._space,
             _T + "tab": self._tab,
             _T + "line-break": self._line_break,
@@ -144,17 +147,17 @@ class _Walker(TableRows):
         else:
             self.b.add(s)
 
-    def _space(self, el: Any) -> None:
+    def _space(self, el: etree._Element) -> None:
         try:
             count = int(el.get(_T + "c", "1"))
         except ValueError:
             count = 1
         self.add(" " * max(1, min(count, _MAX_REPEAT)), collapse=False)
 
-    def _tab(self, el: Any) -> None:
+    def _tab(self, el: etree._Element) -> None:
         self.add("\t", collapse=False)
 
-    def _line_break(self, el: Any) -> None:
+    def _line_break(self, el: etree._Element) -> None:
         if self.cell_depth:
             self.add(" ", collapse=False)
         else:
@@ -162,9 +165,9 @@ class _Walker(TableRows):
 
     # --- walking ------------------------------------------------------------
 
-    def walk_block(self, el: Any) -> None:
+    def walk_block(self, el: etree._Element) -> None:
         tag = el.tag
-        handler = self.block.get(tag)
+        handler = self.block.get(tag) if isinstance(tag, str) else None
         if handler is not None:
             handler(el)
         elif not isinstance(tag, str) or tag in _SKIP_BLOCK:
@@ -174,17 +177,17 @@ class _Walker(TableRows):
         else:
             self._container(el)
 
-    def _container(self, el: Any) -> None:
+    def _container(self, el: etree._Element) -> None:
         for child in el:
             self.walk_block(child)
 
-    def walk_inline(self, el: Any) -> None:
+    def walk_inline(self, el: etree._Element) -> None:
         """The text of ``el`` and its descendants, then (by the caller) its tail."""
         if el.text:
             self.add(el.text)
         for child in el:
             tag = child.tag
-            handler = self.inline.get(tag)
+            handler = self.inline.get(tag) if isinstance(tag, str) else None
             if handler is not None:
                 handler(child)
             elif isinstance(tag, str) and tag not in _SKIP_INLINE:
@@ -197,7 +200,7 @@ class _Walker(TableRows):
             if child.tail:
                 self.add(child.tail)
 
-    def _p(self, el: Any) -> None:
+    def _p(self, el: etree._Element) -> None:
         self.walk_inline(el)
         self.end_paragraph()
 
@@ -217,7 +220,7 @@ class _Walker(TableRows):
         while self.deferred:
             self._draw_blocks(self.deferred.pop(0))
 
-    def _draw_blocks(self, el: Any) -> None:
+    def _draw_blocks(self, el: etree._Element) -> None:
         """The paragraphs inside a frame or shape (a text box), if any."""
         for child in el:
             tag = child.tag
@@ -230,7 +233,7 @@ class _Walker(TableRows):
 
     # --- tables -------------------------------------------------------------
 
-    def _rows(self, el: Any) -> list[Any]:
+    def _rows(self, el: etree._Element) -> list[etree._Element]:
         rows = []
         for child in el:
             if child.tag == _TB + "table-row":
@@ -243,11 +246,11 @@ class _Walker(TableRows):
                 rows.extend(self._rows(child))
         return rows
 
-    def _table(self, el: Any) -> None:
+    def _table(self, el: etree._Element) -> None:
         for row in self._rows(el):
             self._row(row)
 
-    def _row(self, row: Any) -> None:
+    def _row(self, row: etree._Element) -> None:
         cells = [c for c in row if c.tag in (_TB + "table-cell", _TB + "covered-table-cell")]
         if not any("".join(c.itertext()).strip() for c in cells):
             return
@@ -258,7 +261,7 @@ class _Walker(TableRows):
         )
 
     @staticmethod
-    def _repeat(cell: Any) -> int:
+    def _repeat(cell: etree._Element) -> int:
         try:
             repeat = int(cell.get(_TB + "number-columns-repeated", "1"))
         except ValueError:
@@ -266,13 +269,13 @@ class _Walker(TableRows):
         has_text = bool("".join(cell.itertext()).strip())
         return max(1, min(repeat, _MAX_REPEAT if has_text else 1))
 
-    def _cell(self, cell: Any) -> None:
+    def _cell(self, cell: etree._Element) -> None:
         for child in cell:
             self.walk_block(child)
 
     # --- notes, comments ----------------------------------------------------
 
-    def _note(self, el: Any) -> None:
+    def _note(self, el: etree._Element) -> None:
         kind = "endnote" if el.get(_T + "note-class") == "endnote" else "footnote"
         body = el.find(_T + "note-body")
         if body is None:
@@ -282,7 +285,7 @@ class _Walker(TableRows):
         n = len(order)
         self.add(f"[{n if kind == 'footnote' else roman(n)}]", collapse=False)
 
-    def _annotation(self, el: Any) -> None:
+    def _annotation(self, el: etree._Element) -> None:
         creator = el.find(_DC + "creator")
         author = ((creator.text or "").strip() or None) if creator is not None else None
         body = _text_of(el)
@@ -292,7 +295,7 @@ class _Walker(TableRows):
         else:
             self.point_annotations.append((body, author))
 
-    def _annotation_end(self, el: Any) -> None:
+    def _annotation_end(self, el: etree._Element) -> None:
         name = el.get(_O + "name")
         if name:
             self.annotation_ends.setdefault(name, self.b.pos)

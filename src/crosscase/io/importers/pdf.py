@@ -30,14 +30,30 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crosscase.domain.errors import ImportRefused, PasswordRequired
 from crosscase.domain.extract import Extracted, Page
 from crosscase.io.importers.pdffurniture import Line, PageLines, find_furniture
 from crosscase.io.importers.structure import build, starts_turn
+
+if TYPE_CHECKING:
+    from pdfminer.layout import (
+        LTContainer,
+        LTFigure,
+        LTImage,
+        LTItem,
+        LTPage,
+        LTTextBox,
+        LTTextLine,
+    )
+
+    #: pdfminer's layout classes, passed in so that pdfminer loads only when a PDF is read
+    LayoutTypes = tuple[
+        type[LTTextBox], type[LTTextLine], type[LTFigure], type[LTImage], type[LTContainer[Any]]
+    ]
 
 _LIGATURES = {
     0xFB00: "ff",
@@ -280,12 +296,12 @@ def _quiet_pdfminer() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _page_lines(number: int, layout: Any, ltypes: Any) -> PageLines:
+def _page_lines(number: int, layout: LTPage, ltypes: LayoutTypes) -> PageLines:
     """The text lines of one page's layout, box by box, and whether it has an image."""
     LTTextBox, LTTextLine, LTFigure, LTImage, LTContainer = ltypes
     page = PageLines(number, layout.y0, layout.y1)
 
-    def visit(container: Any) -> None:
+    def visit(container: Iterable[LTItem]) -> None:
         for item in container:
             if isinstance(item, LTTextBox):
                 lines = []

@@ -20,7 +20,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from crosscase.domain.errors import ImportRefused
 from crosscase.domain.extract import AnchoredNote, Extracted
@@ -28,6 +28,9 @@ from crosscase.io.importers.archive import Package
 from crosscase.io.importers.builder import TableRows, TextBuilder, roman
 from crosscase.io.importers.structure import build
 from crosscase.io.importers.text import normalise
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 W_TRANSITIONAL = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -85,7 +88,7 @@ UNDERSTOOD = frozenset({
 })
 
 
-def _choice_understood(choice: Any) -> bool:
+def _choice_understood(choice: etree._Element) -> bool:
     """All the prefixes in the Choice's ``Requires`` name namespaces we read."""
     requires = (choice.get("Requires") or "").split()
     if not requires:
@@ -94,7 +97,7 @@ def _choice_understood(choice: Any) -> bool:
     return all(nsmap.get(prefix) in UNDERSTOOD for prefix in requires)
 
 
-def choose_alternative(alt: Any) -> Any | None:
+def choose_alternative(alt: etree._Element) -> etree._Element | None:
     """mc:AlternateContent holds the same content more than once: take the first
     Choice whose required namespaces the reader understands, or else the
     Fallback, never both (Markup Compatibility, ECMA-376 part 3)."""
@@ -106,7 +109,7 @@ def choose_alternative(alt: Any) -> Any | None:
     return None
 
 
-def find_compatible(parent: Any, tag: str) -> Any | None:
+def find_compatible(parent: etree._Element, tag: str) -> etree._Element | None:
     """``parent.find(tag)``, also looking inside the chosen branch of any
     mc:AlternateContent among its children (run properties can sit there)."""
     found = parent.find(tag)
@@ -150,8 +153,8 @@ class _Walker(TableRows):
     def __init__(
         self,
         ns: str,
-        footnotes: dict[str, Any],
-        endnotes: dict[str, Any],
+        footnotes: dict[str, etree._Element],
+        endnotes: dict[str, etree._Element],
     ) -> None:
         w = "{" + ns + "}"
         self.w = w
@@ -159,7 +162,7 @@ class _Walker(TableRows):
         self.cell_depth = 0
         self.pending_sep = ""
         self.cell_start = 0
-        self.deferred: list[Any] = []
+        self.deferred: list[etree._Element] = []
         self.footnotes = footnotes
         self.endnotes = endnotes
         self.note_numbers: dict[tuple[str, str], str] = {}
@@ -179,7 +182,7 @@ class _Walker(TableRows):
         self.id_attr = w + "id"
 
         skip = _SKIPPED.split()
-        h: dict[str, Callable[[Any], None]] = {w + tag: self._skip for tag in skip}
+        h: dict[str, Callable[[etree._Element], None]] = {w + tag: self._skip for tag in skip}
         h.update(
             {
                 w + "p": self._p,
@@ -213,8 +216,8 @@ class _Walker(TableRows):
 
     # --- dispatch -----------------------------------------------------------
 
-    def walk(self, el: Any) -> None:
-        handler = self.handlers.get(el.tag)
+    def walk(self, el: etree._Element) -> None:
+        handler = self.handlers.get(el.tag) if isinstance(el.tag, str) else None
         if handler is not None:
             handler(el)
         elif isinstance(el.tag, str):
@@ -223,11 +226,11 @@ class _Walker(TableRows):
             for child in el:
                 self.walk(child)
 
-    def children(self, el: Any) -> None:
+    def children(self, el: etree._Element) -> None:
         for child in el:
             self.walk(child)
 
-    def _skip(self, el: Any) -> None:
+    def _skip(self, el: etree._Element) -> None:
         pass
 
     # --- text ---------------------------------------------------------------
@@ -243,23 +246,23 @@ class _Walker(TableRows):
             self.pending_sep = ""
         self.b.add(s)
 
-    def _t(self, el: Any) -> None:
+    def _t(self, el: etree._Element) -> None:
         if el.text:
             self.add(_clean(el.text))
 
-    def _tab(self, el: Any) -> None:
+    def _tab(self, el: etree._Element) -> None:
         self.add("\t")
 
-    def _br(self, el: Any) -> None:
+    def _br(self, el: etree._Element) -> None:
         if self.cell_depth:
             self.add(" ")
         else:
             self.b.newline()
 
-    def _nb_hyphen(self, el: Any) -> None:
+    def _nb_hyphen(self, el: etree._Element) -> None:
         self.add("-")
 
-    def _sym(self, el: Any) -> None:
+    def _sym(self, el: etree._Element) -> None:
         code = el.get(self.w + "char") or ""
         try:
             cp = int(code, 16)
@@ -272,18 +275,21 @@ class _Walker(TableRows):
         if 0x20 <= cp <= 0x10FFFF and not 0xD800 <= cp <= 0xDFFF:
             self.add(chr(cp))
 
-    def _math(self, el: Any) -> None:
-        parts = [t.text or "" for t in el.iter() if t.tag.endswith("}t") and t.tag != self.t_tag]
+    def _math(self, el: etree._Element) -> None:
+        parts = [
+            t.text or "" for t in el.iter()
+            if isinstance(t.tag, str) and t.tag.endswith("}t") and t.tag != self.t_tag
+        ]
         self.add(_clean("".join(parts)))
 
-    def _math_para(self, el: Any) -> None:
+    def _math_para(self, el: etree._Element) -> None:
         for child in el:
             if isinstance(child.tag, str) and child.tag.endswith("}oMath"):
                 self._math(child)
 
     # --- paragraphs, runs ---------------------------------------------------
 
-    def _p(self, el: Any) -> None:
+    def _p(self, el: etree._Element) -> None:
         merge_with_next = False
         for child in el:
             if child.tag == self.ppr_tag:
@@ -309,14 +315,14 @@ class _Walker(TableRows):
         self.b.end_block()
         self.flush_deferred()
 
-    def _r(self, el: Any) -> None:
+    def _r(self, el: etree._Element) -> None:
         rpr = find_compatible(el, self.rpr_tag)
         if rpr is not None:
             vanish = find_compatible(rpr, self.w + "vanish")
             if vanish is not None and vanish.get(self.val_attr, "1").lower() not in _OFF:
                 return  # hidden text
         for child in el:
-            handler = self.handlers.get(child.tag)
+            handler = self.handlers.get(child.tag) if isinstance(child.tag, str) else None
             if handler is not None:
                 handler(child)
             elif child.tag == self.w + "ruby":
@@ -326,25 +332,25 @@ class _Walker(TableRows):
 
     # --- tables -------------------------------------------------------------
 
-    def _rows(self, el: Any) -> Iterator[Any]:
+    def _rows(self, el: etree._Element) -> Iterator[etree._Element]:
         for child in el:
             if child.tag == self.tr_tag:
                 yield child
             elif child.tag in (self.w + "sdt", self.w + "sdtContent", self.w + "customXml"):
                 yield from self._rows(child)
 
-    def _cells(self, el: Any) -> Iterator[Any]:
+    def _cells(self, el: etree._Element) -> Iterator[etree._Element]:
         for child in el:
             if child.tag == self.tc_tag:
                 yield child
             elif child.tag in (self.w + "sdt", self.w + "sdtContent", self.w + "customXml"):
                 yield from self._cells(child)
 
-    def _tbl(self, el: Any) -> None:
+    def _tbl(self, el: etree._Element) -> None:
         for row in self._rows(el):
             self._tr(row)
 
-    def _tr(self, row: Any) -> None:
+    def _tr(self, row: etree._Element) -> None:
         trpr = row.find(self.w + "trPr")
         if trpr is not None and trpr.find(self.w + "del") is not None:
             return  # a deleted row: accepted, it is gone
@@ -357,19 +363,19 @@ class _Walker(TableRows):
             self.b.end_block()
         self.walk_cells(partial(self._cell, cell) for cell in self._cells(row))
 
-    def _cell(self, cell: Any) -> None:
+    def _cell(self, cell: etree._Element) -> None:
         for child in cell:
             if child.tag != self.w + "tcPr":
                 self.walk(child)
 
     # --- text boxes, alternate content -------------------------------------
 
-    def _alternate(self, el: Any) -> None:
+    def _alternate(self, el: etree._Element) -> None:
         chosen = choose_alternative(el)
         if chosen is not None:
             self.children(chosen)
 
-    def _find_text_boxes(self, el: Any) -> Iterator[Any]:
+    def _find_text_boxes(self, el: etree._Element) -> Iterator[etree._Element]:
         for child in el:
             if child.tag == self.w + "txbxContent":
                 yield child
@@ -380,10 +386,10 @@ class _Walker(TableRows):
             elif isinstance(child.tag, str):
                 yield from self._find_text_boxes(child)
 
-    def _graphic(self, el: Any) -> None:
+    def _graphic(self, el: etree._Element) -> None:
         self.deferred.extend(self._find_text_boxes(el))
 
-    def _defer(self, el: Any) -> None:
+    def _defer(self, el: etree._Element) -> None:
         self.deferred.append(el)
 
     def flush_deferred(self) -> None:
@@ -394,7 +400,7 @@ class _Walker(TableRows):
             if not self.b.line_empty():
                 self.b.end_block()
 
-    def _sdt(self, el: Any) -> None:
+    def _sdt(self, el: etree._Element) -> None:
         """A content control: its content, unless it only shows placeholder text."""
         props = el.find(self.w + "sdtPr")
         if props is not None and props.find(self.w + "showingPlcHdr") is not None:
@@ -403,12 +409,12 @@ class _Walker(TableRows):
         if content is not None:
             self.children(content)
 
-    def _alt_chunk(self, el: Any) -> None:
+    def _alt_chunk(self, el: etree._Element) -> None:
         self.alt_chunks += 1
 
     # --- notes, comments ----------------------------------------------------
 
-    def _note_ref(self, el: Any, kind: str) -> None:
+    def _note_ref(self, el: etree._Element, kind: str) -> None:
         nid = el.get(self.id_attr) or ""
         known = self.footnotes if kind == "footnote" else self.endnotes
         if nid not in known:
@@ -423,19 +429,19 @@ class _Walker(TableRows):
             self.note_numbers[key] = label
         self.add(f"[{label}]")
 
-    def _footnote_ref(self, el: Any) -> None:
+    def _footnote_ref(self, el: etree._Element) -> None:
         self._note_ref(el, "footnote")
 
-    def _endnote_ref(self, el: Any) -> None:
+    def _endnote_ref(self, el: etree._Element) -> None:
         self._note_ref(el, "endnote")
 
-    def _comment_start(self, el: Any) -> None:
+    def _comment_start(self, el: etree._Element) -> None:
         self.comment_starts.setdefault(el.get(self.id_attr) or "", self.b.pos)
 
-    def _comment_end(self, el: Any) -> None:
+    def _comment_end(self, el: etree._Element) -> None:
         self.comment_ends.setdefault(el.get(self.id_attr) or "", self.b.pos)
 
-    def _comment_ref(self, el: Any) -> None:
+    def _comment_ref(self, el: etree._Element) -> None:
         cid = el.get(self.id_attr) or ""
         self._awaiting_paragraph_end.append(cid)
 
@@ -459,7 +465,7 @@ class _Walker(TableRows):
             i += 1
 
 
-def _notes_part(pkg: Package, path: str | None, w: str, tag: str) -> dict[str, Any]:
+def _notes_part(pkg: Package, path: str | None, w: str, tag: str) -> dict[str, etree._Element]:
     if not path:
         return {}
     root = pkg.xml(path)
