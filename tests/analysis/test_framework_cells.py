@@ -23,7 +23,7 @@ def test_summary_and_rating_with_undo_redo(study: Any) -> None:
     code, case = st.codes["Hybridity/Mission drift"], st.cases["Case A"]
     h = History(project)
     seen: list[str] = []
-    project.listeners.append(lambda what, info: seen.append(what))
+    project.subscribe(lambda change: seen.extend(kind.value for kind in change.kinds))
     h.push(SetFrameworkCell(code, case, summary="Trading pulls against the mission.",
                             rating="Strong"))
     c = _cell(project, code, case)

@@ -2,8 +2,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crosscase.cli.common import add_project, open_, print_json
+
+if TYPE_CHECKING:
+    from crosscase.commands.base import Command, StepFactory
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -16,24 +20,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crosscase.commands.codebook import CreateCode
+    from crosscase.commands.base import Sequence
     from crosscase.domain.errors import UsageError
     from crosscase.services import codebook
 
     with open_(args) as project:
         if args.load:
-            if args.load.suffix.lower() == ".qdc":
-                from crosscase.exchange.refi import load_qdc
+            from crosscase.exchange.codebook import read_codebook, report
 
-                report = load_qdc(project, args.load)
-                for line in report.lines():
-                    print(line)
-            else:
-                loaded = codebook.read_codebook_file(args.load)
-                with project.transaction() as s:
-                    added = codebook.add_tree(s, loaded)
-                    project.log(s, "codebook.load", source=str(args.load.name), codes=added)
-                print(f"added {added} codes from {args.load.name}")
+            book = read_codebook(args.load)
+            load = book.command()
+            load.do(project)  # one transaction, one change
+            for line in report(book, load).lines():
+                print(line)
         if args.add:
             if args.color and not _is_hex(args.color):
                 raise UsageError(f"colour '{args.color}' is not a hex colour like #cc5500")
@@ -43,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
             parent = None
             with project.session() as s:
                 nodes = codebook.tree(s)
+            steps: list[StepFactory] = []
             for depth, name in enumerate(parts):
                 path = codebook.SEP.join(parts[: depth + 1])
                 existing = next((n.id for n in nodes.values() if n.path == path), None)
@@ -52,9 +52,9 @@ def run(args: argparse.Namespace) -> int:
                     continue
                 if existing is not None:
                     raise UsageError(f"code '{path}' already exists")
-                cmd = CreateCode(name, parent, color=args.color if last else None)
-                cmd.do(project)
-                parent = cmd.id
+                steps.append(_under_last(name, parent, args.color if last else None))
+            # the missing levels are created together: all of them or none
+            Sequence(f"New code '{args.add}'", steps).do(project)
             print(f"added {args.add}")
         if not (args.load or args.add) or args.json:
             with project.session() as s:
@@ -66,6 +66,18 @@ def run(args: argparse.Namespace) -> int:
                 for n in nodes.values():
                     print(f"{'  ' * n.depth}{n.name}  ({counts.get(n.id, 0)})")
     return 0
+
+
+def _under_last(name: str, parent: int | None, color: str | None) -> StepFactory:
+    """A step creating ``name`` under the code the step before created (or ``parent``)."""
+    from crosscase.commands.codebook import CreateCode
+
+    def make(done: list[Command]) -> Command:
+        before = done[-1] if done else None
+        under = before.id if isinstance(before, CreateCode) else parent
+        return CreateCode(name, under, color=color)
+
+    return make
 
 
 def _is_hex(s: str) -> bool:

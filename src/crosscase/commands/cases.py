@@ -7,17 +7,30 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crosscase.commands.base import Command
-from crosscase.db.models import Case
+from crosscase.commands.base import Command, id_set
+from crosscase.db.models import Case, Document, Participant
 from crosscase.db.project import Project
 from crosscase.db.rows import Row, remove, restore, snapshot
+from crosscase.domain.changes import Change, Kind
 from crosscase.domain.errors import NotFound, UsageError
 from crosscase.services import attributes
 
 
-class CreateCase(Command):
-    touches = ("cases",)
+def _check_parent(session: Session, parent_id: int | None, case_id: int | None) -> None:
+    """A parent case must exist and must not be the case itself or one of its sub-cases."""
+    seen: set[int] = set()
+    at = parent_id
+    while at is not None and at not in seen:
+        if at == case_id:
+            raise UsageError("a case cannot be its own parent or sit under its own sub-case")
+        seen.add(at)
+        row = session.get(Case, at)
+        if row is None:
+            raise NotFound(f"no case {at}")
+        at = row.parent_id
 
+
+class CreateCase(Command):
     def __init__(self, name: str, parent_id: int | None = None, memo: str = "") -> None:
         self.name, self.parent_id, self.memo = name.strip(), parent_id, memo
         self.label = f"New case '{self.name}'"
@@ -32,6 +45,7 @@ class CreateCase(Command):
             raise UsageError("a case needs a name")
         if session.scalar(select(Case.id).where(Case.name == self.name)) is not None:
             raise UsageError(f"there is already a case '{self.name}'")
+        _check_parent(session, self.parent_id, None)
         case = Case(name=self.name, parent_id=self.parent_id, memo=self.memo)
         session.add(case)
         session.flush()
@@ -41,10 +55,12 @@ class CreateCase(Command):
     def _undo(self, session: Session, project: Project) -> None:
         remove(session, Case, Case.id == self.id)
 
+    def change(self) -> Change:
+        return self._change({Kind.CASES: id_set([self.id])}, reshaped=[Kind.CASES])
+
 
 class EditCase(Command):
     label = "Edit case"
-    touches = ("cases",)
 
     def __init__(self, case_id: int, **changes: Any) -> None:
         bad = set(changes) - {"name", "parent_id", "memo"}
@@ -58,6 +74,15 @@ class EditCase(Command):
         if case is None:
             raise NotFound(f"no case {self.case_id}")
         if not self._old:
+            if values.get("parent_id") is not None:
+                _check_parent(session, values["parent_id"], case.id)
+            if "name" in values:
+                values["name"] = name = str(values["name"]).strip()
+                if not name:
+                    raise UsageError("a case needs a name")
+                other = session.scalar(select(Case.id).where(Case.name == name, Case.id != case.id))
+                if other is not None:
+                    raise UsageError(f"there is already a case '{name}'")
             self._old = {k: getattr(case, k) for k in values}
         for k, v in values.items():
             setattr(case, k, v)
@@ -68,11 +93,17 @@ class EditCase(Command):
     def _undo(self, session: Session, project: Project) -> None:
         self._apply(session, self._old)
 
+    def change(self) -> Change:
+        one = frozenset({self.case_id})
+        return self._change(
+            {Kind.CASES: one, Kind.MEMOS: one if "memo" in self.changes else frozenset()},
+            # a new parent moves the case in the tree
+            reshaped=[Kind.CASES] if "parent_id" in self.changes else [],
+        )
+
 
 class SetAttribute(Command):
     """Set (or clear, with ``None``) one attribute value of a case, document or participant."""
-
-    touches = ("attributes",)
 
     def __init__(
         self, scope: str, owner_id: int, name: str, value: Any, type_: str | None = None
@@ -83,11 +114,16 @@ class SetAttribute(Command):
         self.label = f"Set {scope} attribute '{name}'"
         self._old: str | None = None
         self._created_attribute: int | None = None
+        self._attribute: int | None = None
 
     def _do(self, session: Session, project: Project) -> None:
+        owner = {"case": Case, "document": Document, "participant": Participant}.get(self.scope)
+        if owner is not None and session.get(owner, self.owner_id) is None:
+            raise NotFound(f"no {self.scope} {self.owner_id}")
         attr_id, created = attributes.ensure(session, self.scope, self.name, self.type_, self.value)
         if created:
             self._created_attribute = attr_id
+        self._attribute = attr_id
         self._old = attributes.get_raw(session, self.scope, self.owner_id, attr_id)
         attributes.set_raw(
             session, self.scope, self.owner_id, attr_id,
@@ -99,3 +135,13 @@ class SetAttribute(Command):
         attributes.set_raw(session, self.scope, self.owner_id, attr_id, self._old)
         if self._created_attribute is not None:
             attributes.drop(session, self._created_attribute)
+
+    def change(self) -> Change:
+        owner = {"case": Kind.CASES, "document": Kind.DOCUMENTS, "participant": Kind.PARTICIPANTS}
+        changed = {Kind.ATTRIBUTES: id_set([self._attribute])}
+        if self.scope in owner:
+            changed[owner[self.scope]] = frozenset({self.owner_id})
+        # a new attribute (dropped again by undo) is a new column
+        return self._change(
+            changed, reshaped=[Kind.ATTRIBUTES] if self._created_attribute is not None else []
+        )

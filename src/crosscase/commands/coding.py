@@ -7,18 +7,32 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from crosscase.commands.base import Command
-from crosscase.db.models import Coding, FrameworkPin, utcnow
+from crosscase.commands.base import Command, id_set
+from crosscase.db.models import Coder, Coding, FrameworkPin, utcnow
 from crosscase.db.project import Project
 from crosscase.db.rows import Row, remove, restore, snapshot
+from crosscase.domain.changes import Change, Kind
 from crosscase.services import spans
 from crosscase.services.coding import CodingSpec
 
 
+def _coder(session: Session, project: Project) -> int:
+    """The id of the project's coder, made in this transaction if new.
+
+    Not ``project.coder_id``: that opens a transaction of its own, which would
+    wait on this one when an earlier step of a sequence has already written.
+    """
+    coder = session.scalar(select(Coder.id).where(Coder.name == project.coder_name))
+    if coder is None:
+        row = Coder(name=project.coder_name)
+        session.add(row)
+        session.flush()
+        coder = row.id
+    return coder
+
+
 class ApplyCodings(Command):
     """Code one or many spans; spans already coded with the same code are skipped."""
-
-    touches = ("codings",)
 
     def __init__(self, specs: list[CodingSpec], label: str | None = None) -> None:
         self.specs = list(specs)
@@ -33,7 +47,7 @@ class ApplyCodings(Command):
         if self._rows:  # redo: the same rows, the same ids
             restore(session, Coding, self._rows)
             return
-        coder = project.coder_id
+        coder = _coder(session, project)
         checker = spans.SpanChecker(session)
         existing: set[tuple[int, int, int, int]] = set()
         docs = {s.document_id for s in self.specs}
@@ -70,13 +84,28 @@ class ApplyCodings(Command):
     def _undo(self, session: Session, project: Project) -> None:
         remove(session, Coding, Coding.id.in_(self.ids))
 
+    def change(self) -> Change:
+        return _codings_change(self, self._rows, [])
+
     def details(self) -> dict[str, Any]:
         return {"codings": self.ids}
 
 
-class RemoveCodings(Command):
-    touches = ("codings", "framework")
+def _codings_change(cmd: Command, rows: list[Row], pins: list[Row]) -> Change:
+    """Codings added or removed: their ids, documents and codes, and the cells that
+    lost (or got back) pinned quotes."""
+    return cmd._change(
+        {
+            Kind.CODINGS: id_set(r["id"] for r in rows),
+            Kind.FRAMEWORK: id_set(r["cell_id"] for r in pins),
+        },
+        reshaped=[Kind.CODINGS],
+        documents=id_set(r["document_id"] for r in rows),
+        codes=id_set(r["code_id"] for r in rows),
+    )
 
+
+class RemoveCodings(Command):
     def __init__(self, ids: list[int]) -> None:
         self.ids = list(ids)
         self.label = "Remove coding" if len(self.ids) == 1 else f"Remove {len(self.ids)} codings"
@@ -92,17 +121,20 @@ class RemoveCodings(Command):
         restore(session, Coding, self._rows)
         restore(session, FrameworkPin, self._pins)
 
+    def change(self) -> Change:
+        return _codings_change(self, self._rows, self._pins)
+
     def details(self) -> dict[str, Any]:
         return {"codings": self.ids}
 
 
 class ResizeCoding(Command):
     label = "Resize coding"
-    touches = ("codings",)
 
     def __init__(self, coding_id: int, start: int, end: int) -> None:
         self.coding_id, self.start, self.end = coding_id, start, end
         self._old: tuple[int, int, str] | None = None
+        self._document: int | None = None
 
     def _set(self, session: Session, start: int, end: int) -> None:
         coding = session.get(Coding, self.coding_id)
@@ -112,6 +144,7 @@ class ResizeCoding(Command):
             raise NotFound(f"no coding {self.coding_id}")
         if self._old is None:
             self._old = (coding.start, coding.end, coding.snippet)
+        self._document = coding.document_id
         coding.snippet = spans.SpanChecker(session).snippet(coding.document_id, start, end)
         coding.start, coding.end = start, end
 
@@ -121,6 +154,11 @@ class ResizeCoding(Command):
     def _undo(self, session: Session, project: Project) -> None:
         assert self._old is not None
         self._set(session, self._old[0], self._old[1])
+
+    def change(self) -> Change:
+        # the same coding, a new span: edited in place
+        return self._change({Kind.CODINGS: frozenset({self.coding_id})},
+                            documents=id_set([self._document]))
 
     def details(self) -> dict[str, Any]:
         return {"coding": self.coding_id, "start": self.start, "end": self.end}

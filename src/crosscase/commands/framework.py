@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from crosscase.commands.base import Command
+from crosscase.commands.base import Command, id_set
 from crosscase.db.models import FrameworkCell, FrameworkPin, ProjectInfo
 from crosscase.db.project import Project
 from crosscase.db.rows import Row, remove, restore, snapshot
+from crosscase.domain.changes import Change, Kind
 from crosscase.domain.errors import UsageError
 from crosscase.services import framework
 
@@ -36,8 +37,6 @@ def _ensure_cell(session: Session, code_id: int, case_id: int, cell_id: int | No
 
 class SetFrameworkCell(Command):
     """Write the summary and/or the rating of one code in one case."""
-
-    touches = ("framework",)
 
     def __init__(
         self, code_id: int, case_id: int, *, summary: Any = _KEEP, rating: Any = _KEEP
@@ -77,6 +76,11 @@ class SetFrameworkCell(Command):
             .values(summary=old["summary"], rating=old["rating"])
         )
 
+    def change(self) -> Change:
+        # a cell that was not there before is a new member (undo removes it)
+        return self._change({Kind.FRAMEWORK: id_set([self._cell_id])},
+                            reshaped=[] if self._before else [Kind.FRAMEWORK])
+
     def details(self) -> dict[str, Any]:
         d: dict[str, Any] = {"code": self.code_id, "case": self.case_id}
         if self.rating is not _KEEP:
@@ -87,8 +91,6 @@ class SetFrameworkCell(Command):
 
 
 class _PinCommand(Command):
-    touches = ("framework",)
-
     def __init__(self, code_id: int, case_id: int, coding_id: int) -> None:
         self.code_id, self.case_id, self.coding_id = code_id, case_id, coding_id
         self._pins: list[Row] = []  # the cell's pins before
@@ -98,6 +100,10 @@ class _PinCommand(Command):
     def _restore_pins(self, session: Session) -> None:
         session.execute(delete(FrameworkPin).where(FrameworkPin.cell_id == self._cell_id))
         restore(session, FrameworkPin, self._pins)
+
+    def change(self) -> Change:
+        return self._change({Kind.FRAMEWORK: id_set([self._cell_id])},
+                            reshaped=[Kind.FRAMEWORK] if self._created else [])
 
     def details(self) -> dict[str, Any]:
         return {"code": self.code_id, "case": self.case_id, "coding": self.coding_id}
@@ -175,7 +181,6 @@ class SetRatingScale(Command):
     """
 
     label = "Change rating scale"
-    touches = ("framework",)
 
     def __init__(self, labels: list[str], rename: dict[str, str] | None = None) -> None:
         self.labels = framework.check_scale(list(labels))
@@ -225,6 +230,10 @@ class SetRatingScale(Command):
             session.execute(
                 update(FrameworkCell).where(FrameworkCell.id == cid).values(rating=rating)
             )
+
+    def change(self) -> Change:
+        # the scale every rating is read on: any cell may show differently
+        return self._change({Kind.FRAMEWORK: None})
 
     def details(self) -> dict[str, Any]:
         return {"labels": self.labels}

@@ -7,13 +7,21 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crosscase.commands.base import Command
-from crosscase.db.models import MEMO_TARGETS
+from crosscase.db.models import MEMO_TARGETS, Coding
 from crosscase.db.project import Project
+from crosscase.domain.changes import Change, Kind
 from crosscase.domain.errors import NotFound, UsageError
+
+#: the kind of thing each memo target is
+TARGET_KINDS = {
+    "project": Kind.PROJECT, "case": Kind.CASES, "document": Kind.DOCUMENTS,
+    "participant": Kind.PARTICIPANTS, "code": Kind.CODES, "coding": Kind.CODINGS,
+}
 
 
 class SetMemo(Command):
-    touches: tuple[str, ...] = ("memos",)
+    """Write the memo of one target. The change names the memo by its target's id,
+    under both MEMOS and the target's own kind."""
 
     def __init__(self, kind: str, target_id: int, text: str) -> None:
         if kind not in MEMO_TARGETS:
@@ -21,7 +29,7 @@ class SetMemo(Command):
         self.kind, self.target_id, self.text = kind, target_id, text
         self.label = f"Edit {kind} memo"
         self._old: str | None = None
-        self.touches = ("memos", "codings" if kind == "coding" else f"{kind}s")
+        self._document: int | None = None  # a coding's document
 
     def _obj(self, session: Session) -> Any:
         obj = session.get(MEMO_TARGETS[self.kind], self.target_id)
@@ -33,10 +41,20 @@ class SetMemo(Command):
         obj = self._obj(session)
         if self._old is None:
             self._old = obj.memo
+        if isinstance(obj, Coding):
+            self._document = obj.document_id
         obj.memo = self.text
 
     def _undo(self, session: Session, project: Project) -> None:
         self._obj(session).memo = self._old or ""
+
+    def change(self) -> Change:
+        one = frozenset({self.target_id})
+        changed = {Kind.MEMOS: one}
+        if self.kind in TARGET_KINDS:
+            changed[TARGET_KINDS[self.kind]] = one
+        docs = [self._document] if self._document is not None else []
+        return self._change(changed, documents=docs)
 
     def details(self) -> dict[str, Any]:
         return {"kind": self.kind, "id": self.target_id}

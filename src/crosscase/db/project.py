@@ -9,6 +9,7 @@ newer Crosscase is refused.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -33,10 +34,16 @@ from crosscase.db import revisions
 from crosscase.db.engine import make_engine
 from crosscase.db.lock import ProjectLock
 from crosscase.db.models import Base, Coder, Event, ProjectInfo
+from crosscase.domain.changes import Change
 from crosscase.domain.errors import NotAProject, ProjectOpenError, SchemaTooNew
 
 SUFFIX = ".crosscase"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+
+log = logging.getLogger("crosscase")
+
+#: called with each command's (or import's) :class:`Change`, once, after its commit
+Listener = Callable[[Change], None]
 
 
 def _alembic_config(connection: Any = None) -> Any:
@@ -111,7 +118,7 @@ class Project:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.coder_name = os.environ.get("CROSSCASE_CODER") or _default_coder()
         self._coder_id: int | None = None
-        self.listeners: list[Callable[[str, dict[str, Any]], None]] = []
+        self._listeners: list[Listener] = []
         self.backup_path: Path | None = None
 
     # -- sessions --------------------------------------------------------
@@ -141,10 +148,27 @@ class Project:
         """Append to the event log, in the caller's transaction."""
         session.add(Event(coder=self.coder_name, action=action, detail=json.dumps(detail, default=str)))
 
-    def changed(self, what: str, **info: Any) -> None:
-        """Tell the faces (GUI views) that something changed."""
-        for listener in list(self.listeners):
-            listener(what, info)
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Hear every :class:`Change`; returns a call that stops it (safe to call twice)."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def publish(self, change: Change) -> None:
+        """Deliver ``change`` to every listener, once, after its commit.
+
+        The change is already committed, so a listener that fails is logged and
+        the others still hear it: a view's bug can never undo a commit.
+        """
+        for listener in list(self._listeners):
+            try:
+                listener(change)
+            except Exception:  # noqa: BLE001 - a listener must not break a committed command
+                log.exception("a listener failed on the change %r", change.label)
 
     @property
     def name(self) -> str:

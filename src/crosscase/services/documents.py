@@ -216,7 +216,15 @@ def import_files(
             report.cancelled = True
             break
     if report.imported:
-        project.changed("documents")
+        from crosscase.domain.changes import Change, Kind
+
+        added = frozenset(r.document_id for r in report.imported if r.document_id is not None)
+        # the case may be new too (made for this import)
+        project.publish(Change(
+            f"Import {len(added)} document{'s' if len(added) != 1 else ''}",
+            {Kind.DOCUMENTS: added, Kind.CASES: frozenset({case_id})},
+            reshaped=frozenset({Kind.DOCUMENTS, Kind.CASES}), initiator=project.coder_name,
+        ))
     return report
 
 

@@ -1,29 +1,30 @@
 """One open project in the workbench: the project, its undo stack and change signals.
 
-Views never poll. The core tells ``project.listeners`` what changed after each
-command or import; :class:`ProjectContext` turns that into Qt signals. A
-notice from a worker thread is queued to the GUI thread by Qt.
+Views never poll. The core publishes one :class:`~crosscase.domain.changes.Change`
+after each command or import; :class:`ProjectContext` re-emits it on the GUI
+thread as ``change_applied`` (a change published on a worker thread is
+queued there by Qt), and, once per command, the per-kind signals derived
+from its kinds for the views that still listen to those.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
-from crosscase.commands.base import Command
+from crosscase.commands.base import Command, Sequence
 from crosscase.db.project import Project
+from crosscase.domain.changes import Change, Kind
 from crosscase.services import codebook
 from crosscase.services.codebook import CodeNode
 from crosscase.ui.settings import MAX_RECENT_CODES, Settings
-from crosscase.ui.undo import CommandAdapter, Outcome, SequenceAdapter, StepFactory
-
-KINDS = ("codes", "codings", "documents", "cases", "memos", "attributes", "framework")
+from crosscase.ui.undo import CommandAdapter, Outcome, StepFactory
 
 
 class ProjectContext(QObject):
+    #: the :class:`Change` of each command or import, once, on the GUI thread
+    change_applied = Signal(object)
+    #: each kind a change touched (a :class:`Kind` value), once per change
     changed = Signal(str)
     codes_changed = Signal()
     codings_changed = Signal()
@@ -35,7 +36,7 @@ class ProjectContext(QObject):
     #: (title, message) of a command that failed
     command_failed = Signal(str, str)
 
-    _relay = Signal(str)
+    _relay = Signal(object)
 
     def __init__(self, project: Project, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -45,13 +46,12 @@ class ProjectContext(QObject):
         self.recent_codes: list[int] = settings.recent_codes(project.path)
         self._nodes: dict[int, CodeNode] | None = None
         self._relay.connect(self._dispatch)
-        self._listener: Callable[[str, dict[str, Any]], None] = self._on_project_change
-        project.listeners.append(self._listener)
+        self._unsubscribe = project.subscribe(self._on_change)
 
     # -- changes ---------------------------------------------------------
-    def _on_project_change(self, what: str, info: dict[str, Any]) -> None:
+    def _on_change(self, change: Change) -> None:
         # may run on a worker thread: the signal is queued to this object's thread
-        self._relay.emit(what)
+        self._relay.emit(change)
 
     @property
     def nodes(self) -> dict[int, CodeNode]:
@@ -61,21 +61,24 @@ class ProjectContext(QObject):
                 self._nodes = codebook.tree(s)
         return self._nodes
 
-    @Slot(str)
-    def _dispatch(self, what: str) -> None:
-        if what in ("codes", "memos"):
+    @Slot(object)
+    def _dispatch(self, change: Change) -> None:
+        if change.touches(Kind.CODES, Kind.MEMOS):
             self._nodes = None
-        self.changed.emit(what)
-        signal = {
-            "codes": self.codes_changed,
-            "codings": self.codings_changed,
-            "documents": self.documents_changed,
-            "cases": self.cases_changed,
-            "memos": self.memos_changed,
-            "attributes": self.attributes_changed,
-        }.get(what)
-        if signal is not None:
-            signal.emit()
+        self.change_applied.emit(change)
+        signals = {
+            Kind.CODES: self.codes_changed,
+            Kind.CODINGS: self.codings_changed,
+            Kind.DOCUMENTS: self.documents_changed,
+            Kind.CASES: self.cases_changed,
+            Kind.MEMOS: self.memos_changed,
+            Kind.ATTRIBUTES: self.attributes_changed,
+        }
+        for kind in sorted(change.kinds, key=list(Kind).index):
+            self.changed.emit(kind.value)
+            signal = signals.get(kind)
+            if signal is not None:
+                signal.emit()
 
     # -- commands ----------------------------------------------------------
     def _report(self, title: str, exc: BaseException) -> None:
@@ -89,12 +92,13 @@ class ProjectContext(QObject):
         self.undo_stack.push(CommandAdapter(self.project, command, self._report, outcome))
         return outcome.ok
 
-    def push_sequence(self, label: str, steps: list[StepFactory]) -> list[Command] | None:
-        outcome = Outcome()
-        adapter = SequenceAdapter(self.project, label, steps, self._report, outcome)
-        commands = adapter.commands
-        self.undo_stack.push(adapter)
-        return list(commands) if outcome.ok else None
+    def push_sequence(
+        self, label: str, steps: list[Command | StepFactory]
+    ) -> list[Command] | None:
+        """Run ``steps`` as one transaction and one undoable step (see :class:`Sequence`);
+        the commands done, or None (and a message) if it failed and nothing was kept."""
+        sequence = Sequence(label, steps)
+        return list(sequence.commands) if self.push(sequence) else None
 
     # -- recent codes ------------------------------------------------------
     def code_used(self, code_id: int) -> None:
@@ -113,7 +117,6 @@ class ProjectContext(QObject):
 
     # -- life --------------------------------------------------------------
     def close(self) -> None:
-        if self._listener in self.project.listeners:
-            self.project.listeners.remove(self._listener)
+        self._unsubscribe()
         self.undo_stack.clear()
         self.project.close()

@@ -154,20 +154,22 @@ class RefiExchange(QObject):
             self.start_codebook_load(source)
 
     def start_codebook_load(self, source: Path) -> ProgressWorker | None:
-        from crosscase.exchange import refi
+        from crosscase.exchange import codebook as codebook_file
 
         context = self.context
         if context is None:
             return None
-        project = context.project
 
         def work(_progress: Progress) -> Any:
-            report = refi.load_qdc(project, source)
-            # the codebook views listen for "codes"; say it whatever the loader said
-            project.changed("codes")
-            return report
+            book = codebook_file.read_codebook(source)  # off the GUI thread: only reading
+            return book, book.command()
 
-        def done(report: Any) -> None:
+        def done(read: Any) -> None:
+            # one undoable step on the workbench's stack; a failure is reported by the context
+            book, load = read
+            if not context.push(load):
+                return
+            report = codebook_file.report(book, load)
             headline = (f"Loaded the codebook in {source.name}: "
                         f"{len(report.added)} added, {len(report.updated)} updated, "
                         f"{len(report.unchanged)} already there.")

@@ -1,25 +1,29 @@
 """Core commands on a ``QUndoStack``.
 
-A :class:`CommandAdapter` wraps one Qt-free :class:`~crosscase.commands.base.Command`.
-``QUndoStack.push`` calls :meth:`redo` at once, so the first call runs
-``command.do`` and later calls ``command.redo``. A command that fails is made
-obsolete, so the stack drops it: nothing half-done stays on the undo list,
-and the error is reported through ``on_error``.
+A :class:`CommandAdapter` wraps one Qt-free :class:`~crosscase.commands.base.Command`
+(a :class:`~crosscase.commands.base.Sequence` of several steps is one command
+too). ``QUndoStack.push`` calls :meth:`redo` at once, so the first call runs
+``command.do`` and later calls ``command.redo``.
+
+A command runs in one transaction and tells its listeners only after the
+commit, and the project never lets a listener's error escape. So an error
+out of ``do`` means the command failed and rolled back: only then is it made
+obsolete, so the stack drops it and nothing half-done stays on the undo list.
+The error is reported through ``on_error``.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from crosscase.commands.base import Command
+from crosscase.commands.base import Command, StepFactory
 from crosscase.db.project import Project
 
 ErrorHandler = Callable[[str, BaseException], None]
-#: builds the next step of a composite from the steps already done
-StepFactory = Callable[[list[Command]], Command | None]
+
+__all__ = ["CommandAdapter", "ErrorHandler", "Outcome", "StepFactory"]
 
 
 class Outcome:
@@ -49,6 +53,7 @@ class CommandAdapter(QUndoCommand):
         self._done_once = False
 
     def _fail(self, title: str, exc: BaseException) -> None:
+        # the command rolled back: there is nothing on the stack's side to keep
         self.outcome.ok = False
         self.outcome.error = exc
         self.setObsolete(True)
@@ -71,68 +76,3 @@ class CommandAdapter(QUndoCommand):
             self.command.undo(self.project)
         except Exception as exc:  # noqa: BLE001
             self._fail(f"Could not undo: {self.command.label}", exc)
-
-
-class SequenceAdapter(QUndoCommand):
-    """Several core commands as one undo step, where a later step may need the
-    result of an earlier one (an in-vivo code is created, then applied).
-
-    If a step fails on the first run, the steps already done are undone, so
-    the project is as it was before.
-    """
-
-    def __init__(
-        self,
-        project: Project,
-        label: str,
-        steps: list[StepFactory],
-        on_error: ErrorHandler | None = None,
-        outcome: Outcome | None = None,
-    ) -> None:
-        super().__init__(label)
-        self.project = project
-        self.steps = steps
-        self.on_error = on_error
-        self.outcome = outcome or Outcome()
-        self.commands: list[Command] = []
-        self._done_once = False
-
-    def redo(self) -> None:
-        if self._done_once:
-            try:
-                for cmd in self.commands:
-                    cmd.redo(self.project)
-                self.outcome.ok = True
-            except Exception as exc:  # noqa: BLE001
-                self._report(exc)
-            return
-        try:
-            for factory in self.steps:
-                step = factory(self.commands)
-                if step is None:
-                    continue
-                step.do(self.project)
-                self.commands.append(step)
-            self._done_once = True
-            self.outcome.ok = True
-        except Exception as exc:  # noqa: BLE001
-            with contextlib.suppress(Exception):  # the first error is the one to report
-                for cmd in reversed(self.commands):
-                    cmd.undo(self.project)
-            self.commands.clear()
-            self._report(exc)
-
-    def undo(self) -> None:
-        try:
-            for cmd in reversed(self.commands):
-                cmd.undo(self.project)
-        except Exception as exc:  # noqa: BLE001
-            self._report(exc, undoing=True)
-
-    def _report(self, exc: BaseException, undoing: bool = False) -> None:
-        self.outcome.ok = False
-        self.outcome.error = exc
-        self.setObsolete(True)
-        if self.on_error is not None:
-            title = f"Could not undo: {self.text()}" if undoing else f"Could not do: {self.text()}"
-            self.on_error(title, exc)

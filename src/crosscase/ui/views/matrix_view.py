@@ -373,8 +373,12 @@ class MatrixView(QWidget):
         self._timer.timeout.connect(self.refresh)
         self._relay = _Relay(self)
         self._relay.changed.connect(self._on_changed)
-        self._listener = lambda what, info: self._relay.changed.emit(what)
-        project.listeners.append(self._listener)
+
+        def relay(change: Any) -> None:  # each kind the change touched, as before
+            for kind in change.kinds:
+                self._relay.changed.emit(kind.value)
+
+        self._unsubscribe = project.subscribe(relay)
         self.destroyed.connect(lambda *_: self._detach())
         self.cols_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.measure_combo.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -455,10 +459,7 @@ class MatrixView(QWidget):
 
     # -- changes ---------------------------------------------------------------
     def _detach(self) -> None:
-        try:
-            self.project.listeners.remove(self._listener)
-        except ValueError:
-            pass
+        self._unsubscribe()
 
     def closeEvent(self, event: Any) -> None:
         self._detach()
