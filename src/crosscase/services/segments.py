@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Label, Select, select
 from sqlalchemy.orm import Session
@@ -110,7 +110,15 @@ def fetch(session: Session, **filters: list[int] | None) -> list[Segment]:
     return out
 
 
-def citation_at(session: Session, document_id: int, position: int) -> dict[str, Any]:
+class Citation(TypedDict):
+    """Where a position sits: its paragraph, page and speaker (each None if unknown)."""
+
+    paragraph: int | None
+    page: int | None
+    speaker: str | None
+
+
+def citation_at(session: Session, document_id: int, position: int) -> Citation:
     """Paragraph, page and speaker at a position in a document."""
     para = session.scalar(
         select(Paragraph.number).where(Paragraph.document_id == document_id, Paragraph.start <= position)
