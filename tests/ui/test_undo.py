@@ -40,8 +40,7 @@ def context(qapp: Any, project: Any) -> Any:
 
     ctx = ProjectContext(project, Settings())
     yield ctx
-    ctx._unsubscribe()
-    ctx.undo_stack.clear()
+    ctx.close()  # stops listening, clears the stack, closes the project
 
 
 def test_adapter_do_then_redo(qapp: Any, project: Any) -> None:
