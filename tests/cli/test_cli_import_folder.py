@@ -4,20 +4,33 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import docx
+import pytest
 from fpdf import FPDF
 
-from crosscase.db.project import integrity_ok
+from crosscase.cli.main import main
+from crosscase.db.project import integrity_ok, open_project
+from crosscase.services import documents
+
+Run = Callable[..., SimpleNamespace]
 
 
-def cc(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crosscase.cli.main", *args],
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+@pytest.fixture
+def cc(capsys: pytest.CaptureFixture[str]) -> Run:
+    """``crosscase ARGS...`` in process, with its exit code and captured output."""
+
+    def run(*args: str) -> SimpleNamespace:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        assert "unexpected error" not in err
+        return SimpleNamespace(returncode=code, stdout=out, stderr=err)
+
+    return run
 
 
 def _folder(tmp_path: Path) -> Path:
@@ -43,7 +56,7 @@ def _folder(tmp_path: Path) -> Path:
     return d
 
 
-def test_mixed_folder(tmp_path: Path) -> None:
+def test_mixed_folder(tmp_path: Path, cc: Run) -> None:
     project = tmp_path / "p.crosscase"
     assert cc("new", str(project)).returncode == 0
     r = cc("import", str(project), str(_folder(tmp_path)), "--case", "Case A")
@@ -56,24 +69,27 @@ def test_mixed_folder(tmp_path: Path) -> None:
     assert sorted((d["name"], d["format"]) for d in docs) == [
         ("manager", "txt"), ("report", "pdf"), ("staff", "docx")]
     assert integrity_ok(project)
-    text = subprocess.run([sys.executable, "-m", "crosscase.cli.main", "text", str(project), "staff"],
-                          capture_output=True, timeout=60).stdout.decode("utf-8")
+    with open_project(project) as p, p.session() as s:
+        text = documents.text_of(s, documents.resolve(s, "staff"))
     assert text == "Interviewer: And the farm shop?\nP2: We run the till 𝒳."
 
 
-def test_contrast_lists_codes_in_one_case_only(tmp_path: Path) -> None:
+def test_contrast_lists_codes_in_one_case_only(tmp_path: Path, cc: Run) -> None:
     project = tmp_path / "c.crosscase"
     assert cc("new", str(project)).returncode == 0
     a = tmp_path / "a.txt"
     a.write_text("Manager: The café pays for the day service.\n", encoding="utf-8")
     b = tmp_path / "b.txt"
     b.write_text("Member: I run my own review with the social worker.\n", encoding="utf-8")
-    cc("import", str(project), str(a), "--case", "A")
-    cc("import", str(project), str(b), "--case", "B")
-    cc("code", str(project), "a", "Café", "--quote", "The café pays")
-    cc("code", str(project), "b", "Self-managed relationships", "--quote", "I run my own review")
-    cc("code", str(project), "a", "Trust", "--quote", "day service")
-    cc("code", str(project), "b", "Trust", "--quote", "social worker")
+    for args in (
+        ("import", str(project), str(a), "--case", "A"),
+        ("import", str(project), str(b), "--case", "B"),
+        ("code", str(project), "a", "Café", "--quote", "The café pays"),
+        ("code", str(project), "b", "Self-managed relationships", "--quote", "I run my own review"),
+        ("code", str(project), "a", "Trust", "--quote", "day service"),
+        ("code", str(project), "b", "Trust", "--quote", "social worker"),
+    ):
+        assert cc(*args).returncode == 0
     r = cc("contrast", str(project), "A", "B", "--json")
     assert r.returncode == 0, r.stderr
     rows = {row["code"]: row for row in json.loads(r.stdout)["rows"]}
