@@ -7,7 +7,10 @@ import gc
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crosscase.db.project import Project
 
 
 def add_project(parser: argparse.ArgumentParser) -> None:
@@ -45,7 +48,7 @@ def started() -> None:
         gc.enable()
 
 
-def open_(args: argparse.Namespace) -> Any:
+def open_(args: argparse.Namespace) -> Project:
     from crosscase.db.project import open_project
 
     project = open_project(Path(args.project_path))
@@ -53,7 +56,7 @@ def open_(args: argparse.Namespace) -> Any:
     return project
 
 
-def print_json(data: Any) -> None:
+def print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     sys.stdout.write("\n")
 

@@ -2,9 +2,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crosscase.cli.common import add_project, open_
+
+if TYPE_CHECKING:
+    from crosscase.domain.progress import Progress
+    from crosscase.services.documents import FileResult
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -17,8 +23,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
-def _bar(show: bool):  # type: ignore[no-untyped-def]
-    def draw(progress) -> None:  # type: ignore[no-untyped-def]
+def _bar(show: bool) -> Callable[[Progress], None]:
+    def draw(progress: Progress) -> None:
         if not show or not progress.total:
             return
         width = 30
@@ -41,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     show = not args.quiet and sys.stderr.isatty()
     progress = Progress(on_change=_bar(show))
 
-    def report(result) -> None:  # type: ignore[no-untyped-def]
+    def report(result: FileResult) -> None:
         if result.status != "imported":
             if show:
                 sys.stderr.write("\r" + " " * 80 + "\r")

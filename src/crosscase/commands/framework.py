@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 import json
-from typing import Any
+from typing import Any, Final, Literal
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -16,7 +17,12 @@ from crosscase.domain.changes import Change, Kind
 from crosscase.domain.errors import UsageError
 from crosscase.services import framework
 
-_KEEP: Any = object()  # leave this field as it is
+
+class _Keep(enum.Enum):
+    KEEP = "keep"
+
+
+_KEEP: Final = _Keep.KEEP  # leave this field as it is
 
 
 def _ensure_cell(session: Session, code_id: int, case_id: int, cell_id: int | None) -> tuple[
@@ -39,7 +45,9 @@ class SetFrameworkCell(Command):
     """Write the summary and/or the rating of one code in one case."""
 
     def __init__(
-        self, code_id: int, case_id: int, *, summary: Any = _KEEP, rating: Any = _KEEP
+        self, code_id: int, case_id: int, *,
+        summary: str | None | Literal[_Keep.KEEP] = _KEEP,
+        rating: str | None | Literal[_Keep.KEEP] = _KEEP,
     ) -> None:
         if summary is _KEEP and rating is _KEEP:
             raise UsageError("give a summary or a rating")

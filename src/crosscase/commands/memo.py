@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crosscase.commands.base import Command
-from crosscase.db.models import MEMO_TARGETS, Coding
+from crosscase.db.models import MEMO_TARGETS, Coding, MemoTarget
 from crosscase.db.project import Project
 from crosscase.domain.changes import Change, Kind
 from crosscase.domain.errors import NotFound, UsageError
@@ -31,9 +31,10 @@ class SetMemo(Command):
         self._old: str | None = None
         self._document: int | None = None  # a coding's document
 
-    def _obj(self, session: Session) -> Any:
-        obj = session.get(MEMO_TARGETS[self.kind], self.target_id)
-        if obj is None:
+    def _obj(self, session: Session) -> MemoTarget:
+        model = MEMO_TARGETS[self.kind]
+        obj = session.get(model, self.target_id)
+        if not isinstance(obj, model):  # None: no such row
             raise NotFound(f"no {self.kind} {self.target_id}")
         return obj
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Column,
@@ -37,6 +37,9 @@ from crosscase.db.models import Base, Coder, Event, ProjectInfo
 from crosscase.domain.changes import Change
 from crosscase.domain.errors import NotAProject, ProjectOpenError, SchemaTooNew
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 SUFFIX = ".crosscase"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -46,7 +49,7 @@ log = logging.getLogger("crosscase")
 Listener = Callable[[Change], None]
 
 
-def _alembic_config(connection: Any = None) -> Any:
+def _alembic_config(connection: Connection | None = None) -> Config:
     from alembic.config import Config
 
     cfg = Config()
@@ -280,6 +283,7 @@ def open_project(path: Path, *, upgrade: bool = True) -> Project:
 def integrity_ok(path: Path) -> bool:
     con = sqlite3.connect(path)
     try:
-        return con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        verdict: str = con.execute("PRAGMA integrity_check").fetchone()[0]
+        return verdict == "ok"
     finally:
         con.close()
