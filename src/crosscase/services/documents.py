@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from crosscase.db.models import (
@@ -293,14 +293,31 @@ def resolve(session: Session, spec: str | int) -> int:
     raise NotFound(f"no document '{spec}'")
 
 
-def listing(session: Session) -> list[dict[str, Any]]:
+class DocumentListing(TypedDict):
+    """One document in the project's list, as ``crosscase docs --json`` shows it."""
+
+    id: int
+    name: str
+    case: str
+    format: str
+    chars: int
+    words: int
+    sha256: str
+    case_id: int
+
+
+def listing(session: Session) -> list[DocumentListing]:
     q = (
         select(Document.id, Document.name, Case.name.label("case"), Document.format,
                Document.chars, Document.words, Document.sha256, Document.case_id)
         .join(Case, Case.id == Document.case_id)
         .order_by(Case.position, Case.id, Document.position, Document.id)
     )
-    return [dict(r) for r in session.execute(q).mappings()]
+    return [
+        DocumentListing(id=i, name=name, case=case, format=fmt, chars=chars, words=words,
+                        sha256=sha, case_id=case_id)
+        for i, name, case, fmt, chars, words, sha, case_id in session.execute(q)
+    ]
 
 
 def text_of(session: Session, document_id: int) -> str:
@@ -346,7 +363,7 @@ def document_codings(session: Session, document_id: int) -> list[CodingRow]:
     return [CodingRow(*r) for r in _raw_rows(session, q)]
 
 
-def _raw_rows(session: Session, statement: Any) -> list[tuple[Any, ...]]:
+def _raw_rows(session: Session, statement: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Rows as plain tuples straight from the driver, for big result sets on a hot path.
 
     The statement is compiled by SQLAlchemy for the connection's dialect, so
@@ -354,7 +371,7 @@ def _raw_rows(session: Session, statement: Any) -> list[tuple[Any, ...]]:
     """
     conn = session.connection()
     compiled = statement.compile(dialect=conn.dialect)
-    params: Any = compiled.params
+    params: Mapping[str, Any] | tuple[Any, ...] = compiled.params
     if compiled.positional:
         params = tuple(compiled.params[name] for name in compiled.positiontup or ())
     cursor = conn.connection.cursor()
