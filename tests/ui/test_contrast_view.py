@@ -23,7 +23,9 @@ from crosscase.commands.coding import ApplyCodings
 from crosscase.db.project import Project
 from crosscase.services.coding import CodingSpec
 from crosscase.services.projects import new_project
-from crosscase.ui.views.contrast_view import CODE, DIFF, SEG_A, SEG_B
+from crosscase.ui.context import ProjectContext
+from crosscase.ui.models.contrast_model import CODE, DIFF, SEG_A, SEG_B
+from crosscase.ui.settings import Settings
 from crosscase.ui.views.matrix_view import MatrixView
 
 
@@ -72,11 +74,11 @@ def views(qtbot: Any) -> Iterator[list[MatrixView]]:
     opened: list[MatrixView] = []
     yield opened
     for view in opened:
-        qtbot.waitUntil(lambda v=view: not v._tasks, timeout=20_000)
+        qtbot.waitUntil(lambda v=view: v.settled, timeout=20_000)
 
 
 def _open(qtbot: Any, project: Project, views: list[MatrixView]) -> MatrixView:
-    view = MatrixView(project)
+    view = MatrixView(ProjectContext(project, Settings()))
     views.append(view)
     qtbot.addWidget(view)
     view.resize(1300, 700)
@@ -86,7 +88,7 @@ def _open(qtbot: Any, project: Project, views: list[MatrixView]) -> MatrixView:
 
 
 def _settled(view: MatrixView) -> bool:
-    return not view.busy and not view._timer.isActive()
+    return view.settled
 
 
 def _to_contrast(qtbot: Any, view: MatrixView) -> None:
@@ -96,6 +98,14 @@ def _to_contrast(qtbot: Any, view: MatrixView) -> None:
     qtbot.waitUntil(lambda: _settled(view), timeout=10_000)
     assert view.mode == "contrast"
     assert view.pages.currentWidget() is view.contrast
+
+
+def _double_click_quote(qtbot: Any, view: MatrixView, row: int) -> None:
+    item = view.quotes.item(row)
+    view.quotes.scrollToItem(item)
+    pos = view.quotes.visualItemRect(item).center()
+    qtbot.mouseClick(view.quotes.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(view.quotes.viewport(), Qt.MouseButton.LeftButton, pos=pos)
 
 
 def _cells(view: MatrixView, code_id: int) -> list[str]:
@@ -193,13 +203,14 @@ def test_double_click_lists_quotes_from_both_columns(qtbot: Any, study: Any,
     assert "(Case A, " in texts[1]
     assert all("(Case B, " in t for t in texts[3:])
     assert "Volunteers" in view.cell_title.text()
-    assert not view.frame_box.isVisible()
+    assert not view.cell_editor.isVisible()
     # a heading is not a quote; a quote still jumps to its document
-    view.quotes.itemDoubleClicked.emit(view.quotes.item(0))
+    with qtbot.assertNotEmitted(view.jump_requested):
+        _double_click_quote(qtbot, view, 0)
     item = view.quotes.item(1)
     _coding, doc, start, end = item.data(Qt.ItemDataRole.UserRole)
     with qtbot.waitSignal(view.jump_requested) as blocker:
-        view.quotes.itemDoubleClicked.emit(item)
+        _double_click_quote(qtbot, view, 1)
     assert blocker.args == [doc, start, end]
     assert (doc, start, end) == (st.docs["manager interview"], 100, 140)
 
@@ -228,10 +239,10 @@ def test_choose_columns_swap_and_attribute_columns(qtbot: Any, study: Any,
     _to_contrast(qtbot, view)
     panel = view.contrast
     # picking B's column for A swaps the two
-    i = panel.a_combo.findText("Case B")
+    assert panel.a_combo.findText("Case B") == panel.a_combo.currentIndex() + 1
+    panel.a_combo.setFocus()
     with qtbot.waitSignal(view.refreshed, timeout=10_000):
-        panel.a_combo.setCurrentIndex(i)
-        panel.a_combo.activated.emit(i)
+        qtbot.keyClick(panel.a_combo, Qt.Key.Key_Down)  # from Case A to Case B
     qtbot.waitUntil(lambda: _settled(view), timeout=10_000)
     assert (panel.a_combo.currentText(), panel.b_combo.currentText()) == ("Case B", "Case A")
     assert panel.model.group_of(marked.only_a) == ONLY_B

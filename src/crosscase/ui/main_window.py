@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(self.context.undo_stack)
         self.context.command_failed.connect(
             lambda title, text: messages.error(self, title, text))
-        self.context.changed.connect(self._project_changed)
+        self.context.change_applied.connect(self._project_changed)
         self.context.recent_codes_changed.connect(self.coding.update_recent)
         self.context.codes_changed.connect(self.coding.update_recent)
         self.cases_panel.set_context(self.context)
@@ -374,7 +374,7 @@ class MainWindow(QMainWindow):
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("No recent projects").setEnabled(False)
 
-    def _project_changed(self, what: str) -> None:
+    def _project_changed(self, _change: object) -> None:
         self.saved_label.setText(f"✓ Saved {datetime.now():%H:%M}")
 
     # -- documents ----------------------------------------------------------------------------------
@@ -520,7 +520,7 @@ class MainWindow(QMainWindow):
                                               "version of Crosscase.")
                 return None
             try:
-                view = MatrixView(self.context.project, self.context.undo_stack, self)
+                view = MatrixView(self.context, self)
             except Exception as exc:  # noqa: BLE001
                 messages.error(self, "Matrix", messages.describe(exc))
                 return None

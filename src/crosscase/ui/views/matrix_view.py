@@ -2,10 +2,13 @@
 
 Cells are shaded by value. Clicking a cell lists its quotes beside the table
 (double-click a quote to read it in its document) and, when the columns are
-cases, opens the framework cell: a summary, a rating and pinned exemplar
-quotes, each change one undoable command. The matrix is computed off the GUI
-thread and recomputed when the project says codings, codes, cases,
-attributes or framework cells changed.
+cases, opens the framework cell (:mod:`crosscase.ui.views.framework_cell`):
+a summary, a rating and pinned exemplar quotes, each change one undoable
+command. The matrix is computed off the GUI thread and recomputed
+(debounced) after a command whose :class:`~crosscase.domain.changes.Change`
+touches what it shows: codes, codings, cases and documents always;
+attributes and participants when the columns are an attribute; framework
+cells when the columns are cases.
 
 "Contrast\u2026" turns the tab to the contrast of two of its columns (see
 :mod:`crosscase.ui.views.contrast_view`): the codes found only in A, only in
@@ -15,35 +18,21 @@ quotes from both columns in the same quote panel.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import QBrush, QColor, QFont, QUndoStack
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -52,184 +41,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crosscase.analysis.contrast import BOTH, ONLY_A, ONLY_B, contrast
+from crosscase.analysis.contrast import (
+    BOTH,
+    ONLY_A,
+    ONLY_B,
+    ContrastResult,
+    compute_contrast,
+    contrast_definition,
+)
 from crosscase.analysis.matrix import MEASURES, Matrix, cell_segments, compute_matrix
-from crosscase.analysis.measures import ROLLUP_NOTE, format_value
+from crosscase.analysis.measures import format_value
 from crosscase.commands.base import Command
-from crosscase.commands.framework import PinQuote, SetFrameworkCell, UnpinQuote
-from crosscase.db.project import Project
+from crosscase.domain.changes import Change, Kind
 from crosscase.services import attributes, framework
 from crosscase.services.framework import CellView
 from crosscase.services.segments import Segment
+from crosscase.ui.context import ProjectContext
+from crosscase.ui.models.matrix_model import MatrixModel
 from crosscase.ui.views.contrast_view import ContrastPanel
+from crosscase.ui.views.framework_cell import FrameworkCellEditor
 
-REFRESH_ON = ("codings", "codes", "cases", "documents", "attributes", "framework", "memos")
-HEAT = QColor("#2e6fbf")
-Index = QModelIndex | QPersistentModelIndex
-
-
-class MatrixModel(QAbstractTableModel):
-    """A thin adapter over a computed :class:`Matrix`: column 0 is the code."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.matrix: Matrix | None = None
-        self.cells: dict[tuple[int, int], CellView] = {}
-        self._max = 0.0
-        self._values: list[list[float]] = []
-
-    def set_matrix(self, matrix: Matrix | None, cells: dict[tuple[int, int], CellView]) -> None:
-        self.beginResetModel()
-        self.matrix = matrix
-        self.cells = cells
-        self._max = matrix.max_value() if matrix is not None else 0.0
-        self._values = (
-            matrix.values.to_numpy(dtype=float).tolist() if matrix is not None else []
-        )
-        self.endResetModel()
-
-    # -- shape ---------------------------------------------------------------
-    def rowCount(self, parent: Index | None = None) -> int:
-        if (parent is not None and parent.isValid()) or self.matrix is None:
-            return 0
-        return len(self.matrix.rows)
-
-    def columnCount(self, parent: Index | None = None) -> int:
-        if (parent is not None and parent.isValid()) or self.matrix is None:
-            return 0
-        return 1 + len(self.matrix.cols)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if self.matrix is None or orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return "Code" if section == 0 else self.matrix.cols[section - 1].name
-        if role == Qt.ItemDataRole.ToolTipRole and section > 0:
-            return self.matrix.cols[section - 1].name
-        return None
-
-    # -- cells -----------------------------------------------------------------
-    def key_at(self, index: Index) -> tuple[int, int | str] | None:
-        """(code id, column key) of a value cell."""
-        if self.matrix is None or not index.isValid() or index.column() == 0:
-            return None
-        return (self.matrix.rows[index.row()].code_id,
-                self.matrix.cols[index.column() - 1].key)
-
-    def index_of(self, code_id: int, key: int | str) -> QModelIndex:
-        if self.matrix is None:
-            return QModelIndex()
-        for r, row in enumerate(self.matrix.rows):
-            if row.code_id == code_id:
-                for c, col in enumerate(self.matrix.cols):
-                    if col.key == key:
-                        return self.index(r, c + 1)
-        return QModelIndex()
-
-    def _cell(self, index: Index) -> CellView | None:
-        key = self.key_at(index)
-        if key is None or self.matrix is None or self.matrix.spec.by != "cases":
-            return None
-        return self.cells.get((key[0], int(key[1])))
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        m = self.matrix
-        if m is None or not index.isValid():
-            return None
-        row = m.rows[index.row()]
-        if index.column() == 0:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return "    " * row.depth + row.name
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return row.path
-            if role == Qt.ItemDataRole.FontRole and row.depth == 0:
-                f = QFont()
-                f.setBold(True)
-                return f
-            return None
-        value = self._values[index.row()][index.column() - 1]
-        cell = self._cell(index)
-        if role == Qt.ItemDataRole.DisplayRole:
-            text = format_value(m.measure, value)
-            if cell is not None and cell.rating:
-                text += f"  \u00b7 {cell.rating}"
-            return text
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(self._heat(value))
-        if role == Qt.ItemDataRole.ForegroundRole:
-            share = self._share(value)
-            return QBrush(QColor("#ffffff") if share > 0.55 else QColor("#1d1f22"))
-        if role == Qt.ItemDataRole.FontRole and cell is not None and not cell.empty:
-            f = QFont()
-            f.setBold(True)
-            return f
-        if role == Qt.ItemDataRole.ToolTipRole:
-            col = m.cols[index.column() - 1]
-            lines = [f"{row.path} \u00d7 {col.name}", format_value(m.measure, value, unit=True)]
-            if cell is not None and cell.rating:
-                lines.append(f"Rating: {cell.rating}")
-            if cell is not None and cell.summary:
-                lines.append(cell.summary)
-            if cell is not None and cell.pins:
-                lines.append(f"{len(cell.pins)} pinned quote(s)")
-            return "\n".join(lines)
-        return None
-
-    def _share(self, value: float) -> float:
-        if self._max <= 0 or math.isnan(value):
-            return 0.0
-        return max(0.0, min(1.0, value / self._max))
-
-    def _heat(self, value: float) -> QColor:
-        share = self._share(value)
-        white = QColor("#ffffff")
-        return QColor(
-            round(white.red() + (HEAT.red() - white.red()) * share),
-            round(white.green() + (HEAT.green() - white.green()) * share),
-            round(white.blue() + (HEAT.blue() - white.blue()) * share),
-        )
-
-
-@dataclass
-class ContrastResult:
-    """A contrast computed with the matrix: the pair used, the table, or why there is none."""
-
-    pair: tuple[int | str, int | str] | None
-    frame: pd.DataFrame | None
-    note: str = ""
-
-
-def compute_contrast(source: Any, matrix: Matrix,
-                     pair: tuple[int | str, int | str] | None) -> ContrastResult:
-    """Contrast two of ``matrix``'s columns: ``pair`` if both are still there, else the first two."""
-    keys = [c.key for c in matrix.cols]
-    if len(keys) < 2:
-        return ContrastResult(None, None, (
-            f"A contrast needs two columns; {matrix.spec.description.lower().rstrip('.')} "
-            f"and there {'is' if len(keys) == 1 else 'are'} {len(keys)}."))
-    if pair is None or pair[0] not in keys or pair[1] not in keys or pair[0] == pair[1]:
-        pair = (keys[0], keys[1])
-    frame = contrast(source, pair[0], pair[1], cols=matrix.spec, rollup=matrix.rollup)
-    return ContrastResult(pair, frame)
-
-
-def contrast_definition(frame: pd.DataFrame, matrix: Matrix) -> str:
-    """The sentences under the contrast: which columns A and B are and what the numbers mean."""
-    parts = [f"A is {frame.attrs['a']} and B is {frame.attrs['b']}.",
-             str(frame.attrs["definition"])]
-    if matrix.rollup:
-        parts.append(ROLLUP_NOTE)
-    parts.append(matrix.spec.description)
-    return " ".join(parts)
-
-
-class _Relay(QObject):
-    """Carries the core's change notices (from any thread) to the GUI thread."""
-
-    changed = Signal(str)
+#: what every matrix shows: its rows, its values, its columns' names and texts
+SHOWN = (Kind.CODES, Kind.CODINGS, Kind.CASES, Kind.DOCUMENTS)
 
 
 class MatrixView(QWidget):
@@ -239,22 +72,16 @@ class MatrixView(QWidget):
     #: the matrix on screen (and the contrast, when shown) was recomputed
     refreshed = Signal()
 
-    def __init__(
-        self,
-        project: Project,
-        undo_stack: QUndoStack | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, context: ProjectContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.project = project
-        self.undo_stack = undo_stack
+        self.context = context
+        self.project = project = context.project
         self.busy = False
         self._generation = 0
         self._pending = False
         self._tasks: list[Any] = []
         self._selected: tuple[int, int | str] | None = None
         self._segments: list[Segment] = []
-        self._pins: list[int] = []
         #: "matrix" or "contrast": what the left of the tab shows
         self.mode = "matrix"
         #: the code whose quotes from A and B the panel shows, in contrast mode
@@ -325,37 +152,18 @@ class MatrixView(QWidget):
         self.quotes.setWordWrap(True)
         self.quotes.setAlternatingRowColors(True)
         self.quotes.setToolTip("Double-click a quote to read it in its document")
-        self.frame_box = QGroupBox("Framework cell")
-        self.summary_edit = QPlainTextEdit()
-        self.summary_edit.setPlaceholderText("Two or three sentences on what this case shows")
-        self.summary_edit.setMaximumHeight(120)
-        self.save_summary = QPushButton("Save summary")
-        self.rating_combo = QComboBox()
-        self.pin_button = QPushButton("Pin quote")
-        self.pin_button.setToolTip("Pin the selected quote as an exemplar for this cell")
-        self.unpin_button = QPushButton("Unpin quote")
+        self.cell_editor = FrameworkCellEditor(project, self._run)
         self.frame_note = QLabel(
             "Summaries, ratings and pinned quotes belong to cases: show cases as columns "
             "to write them.")
         self.frame_note.setWordWrap(True)
-        rating_row = QHBoxLayout()
-        rating_row.addWidget(QLabel("Rating:"))
-        rating_row.addWidget(self.rating_combo, 1)
-        pin_row = QHBoxLayout()
-        pin_row.addWidget(self.pin_button)
-        pin_row.addWidget(self.unpin_button)
-        fbox = QVBoxLayout(self.frame_box)
-        fbox.addWidget(self.summary_edit)
-        fbox.addWidget(self.save_summary)
-        fbox.addLayout(rating_row)
-        fbox.addLayout(pin_row)
         right = QWidget()
         right_box = QVBoxLayout(right)
         right_box.setContentsMargins(0, 0, 0, 0)
         right_box.addWidget(self.cell_title)
         right_box.addWidget(self.quotes, 1)
         right_box.addWidget(self.frame_note)
-        right_box.addWidget(self.frame_box)
+        right_box.addWidget(self.cell_editor)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.pages)
@@ -371,15 +179,7 @@ class MatrixView(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(50)
         self._timer.timeout.connect(self.refresh)
-        self._relay = _Relay(self)
-        self._relay.changed.connect(self._on_changed)
-
-        def relay(change: Any) -> None:  # each kind the change touched, as before
-            for kind in change.kinds:
-                self._relay.changed.emit(kind.value)
-
-        self._unsubscribe = project.subscribe(relay)
-        self.destroyed.connect(lambda *_: self._detach())
+        context.change_applied.connect(self.apply_change)
         self.cols_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.measure_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.rollup_check.toggled.connect(lambda _b: self.refresh())
@@ -388,10 +188,6 @@ class MatrixView(QWidget):
             lambda cur, _prev: self._on_clicked(cur))
         self.quotes.itemDoubleClicked.connect(self._on_quote_activated)
         self.quotes.currentRowChanged.connect(lambda _r: self._update_buttons())
-        self.save_summary.clicked.connect(self.commit_summary)
-        self.rating_combo.activated.connect(lambda _i: self.commit_rating())
-        self.pin_button.clicked.connect(self.pin_selected)
-        self.unpin_button.clicked.connect(self.unpin_selected)
         self.word_button.clicked.connect(lambda: self._export("docx"))
         self.excel_button.clicked.connect(lambda: self._export("xlsx"))
         self.contrast_button.clicked.connect(self.show_contrast)
@@ -400,9 +196,15 @@ class MatrixView(QWidget):
         self.contrast.code_activated.connect(self.show_contrast_quotes)
 
         self._fill_columns()
-        self._fill_scale()
         self._show_cell()
         self.refresh()
+
+    @property
+    def settled(self) -> bool:
+        """Nothing pending: no recomputation due or running, no export being written."""
+        if not _alive(self):  # closed: only its background tasks may still be running
+            return not self._tasks
+        return not self.busy and not self._timer.isActive() and not self._tasks
 
     # -- settings --------------------------------------------------------------
     @property
@@ -447,33 +249,25 @@ class MatrixView(QWidget):
         self.cols_combo.setCurrentIndex(max(i, 0))
         self.cols_combo.blockSignals(False)
 
-    def _fill_scale(self) -> None:
-        with self.project.session() as s:
-            scale = framework.rating_scale(s)
-        self.rating_combo.blockSignals(True)
-        self.rating_combo.clear()
-        self.rating_combo.addItem("(not rated)", "")
-        for label in scale:
-            self.rating_combo.addItem(label[:1].upper() + label[1:], label)
-        self.rating_combo.blockSignals(False)
-
     # -- changes ---------------------------------------------------------------
-    def _detach(self) -> None:
-        self._unsubscribe()
+    def shows(self, change: Change) -> bool:
+        """Whether ``change`` alters what this matrix shows, with its current columns."""
+        if change.touches(*SHOWN):
+            return True
+        by_attribute = ":" in self.cols
+        if by_attribute and change.touches(Kind.ATTRIBUTES, Kind.PARTICIPANTS):
+            return True
+        return self.cols == "cases" and change.touches(Kind.FRAMEWORK)
 
-    def closeEvent(self, event: Any) -> None:
-        self._detach()
-        super().closeEvent(event)
-
-    @Slot(str)
-    def _on_changed(self, what: str) -> None:
-        if what not in REFRESH_ON:
-            return
-        if what == "attributes":
-            self._fill_columns()
-        if what == "framework":
-            self._fill_scale()
-        self._timer.start()
+    @Slot(object)
+    def apply_change(self, change: Change) -> None:
+        """Recompute (debounced) after a change to what the matrix shows; nothing else."""
+        if change.reshapes(Kind.ATTRIBUTES):
+            self._fill_columns()  # an attribute came or went: the column choices follow
+        if change.touches(Kind.FRAMEWORK) and change.ids(Kind.FRAMEWORK) is None:
+            self.cell_editor.fill_scale()  # the rating scale may have changed
+        if self.shows(change):
+            self._timer.start()
 
     # -- computing ---------------------------------------------------------------
     @Slot()
@@ -577,7 +371,7 @@ class MatrixView(QWidget):
             self.table.selectionModel().blockSignals(True)
             self.table.setCurrentIndex(index)
             self.table.selectionModel().blockSignals(False)
-        self.summary_edit.document().setModified(False)
+        self.cell_editor.forget_edits()
         self._load_cell(code_id, key)
 
     def _load_cell(self, code_id: int, key: int | str) -> None:
@@ -602,14 +396,15 @@ class MatrixView(QWidget):
         m = self.model.matrix
         sel = self._selected
         by_case = m is not None and m.spec.by == "cases" and self.mode == "matrix"
-        self.frame_box.setVisible(by_case)
+        self.cell_editor.setVisible(by_case)
         self.frame_note.setVisible(not by_case and sel is not None)
         self.quotes.clear()
         if m is None or sel is None:
             self.cell_title.setText(
                 "Click a cell to read its quotes." if self.mode == "matrix"
                 else "Double-click a code to read its quotes from A and B.")
-            self.frame_box.setEnabled(False)
+            self.cell_editor.setEnabled(False)
+            self.cell_editor.show_cell(None, None)
             self._update_buttons()
             return
         row = next((r for r in m.rows if r.code_id == sel[0]), None)
@@ -627,23 +422,16 @@ class MatrixView(QWidget):
         ordered = sorted(self._segments, key=lambda s: (order.get(s.id, len(order)), 0))
         for seg in ordered:
             self.quotes.addItem(self._quote_item(seg, seg.id in order))
-        self.frame_box.setEnabled(by_case)
-        if view is not None and by_case:
-            if not self.summary_edit.document().isModified():
-                self.summary_edit.setPlainText(view.summary)
-                self.summary_edit.document().setModified(False)
-            i = self.rating_combo.findData(view.rating or "")
-            self.rating_combo.setCurrentIndex(max(i, 0))
-        self._pins = pins
+        self.cell_editor.setEnabled(by_case)
+        self.cell_editor.show_cell(self._cell_ids() if by_case else None,
+                                   view if by_case else None)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
+        """The framework cell's pin buttons act on the quote selected in the list."""
         item = self.quotes.currentItem()
         data = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        coding = data[0] if data else None
-        pins = self._pins
-        self.pin_button.setEnabled(coding is not None and coding not in pins)
-        self.unpin_button.setEnabled(coding is not None and coding in pins)
+        self.cell_editor.set_selected_coding(int(data[0]) if data else None)
 
     def _on_quote_activated(self, item: QListWidgetItem) -> None:
         data = item.data(Qt.ItemDataRole.UserRole)
@@ -744,8 +532,8 @@ class MatrixView(QWidget):
                 segs = []
             sides.append((str(name), segs))
         self._segments = [seg for _name, segs in sides for seg in segs]
-        self._pins = []
-        self.frame_box.setVisible(False)
+        self.cell_editor.show_cell(None, None)
+        self.cell_editor.setVisible(False)
         self.frame_note.setVisible(False)
         self.quotes.clear()
         (a, segs_a), (b, segs_b) = sides
@@ -769,71 +557,14 @@ class MatrixView(QWidget):
 
     # -- framework edits -------------------------------------------------------------
     def _run(self, command: Command) -> bool:
-        from crosscase.ui import messages
-
-        if self.undo_stack is not None:
-            from crosscase.ui.undo import CommandAdapter, Outcome
-
-            outcome = Outcome()
-            self.undo_stack.push(CommandAdapter(
-                self.project, command,
-                on_error=lambda title, exc: messages.error(self, title, messages.describe(exc)),
-                outcome=outcome,
-            ))
-            return outcome.ok
-        try:
-            command.do(self.project)
-        except Exception as exc:  # noqa: BLE001 - shown, never a crash
-            messages.error(self, f"Could not {command.label.lower()}", messages.describe(exc))
-            return False
-        return True
+        """One undoable step on the project's undo stack (a failure is reported by it)."""
+        return self.context.push(command)
 
     def _cell_ids(self) -> tuple[int, int] | None:
         m = self.model.matrix
         if self._selected is None or m is None or m.spec.by != "cases":
             return None
         return self._selected[0], int(self._selected[1])
-
-    @Slot()
-    def commit_summary(self) -> None:
-        ids = self._cell_ids()
-        if ids is None:
-            return
-        text = self.summary_edit.toPlainText().strip()
-        with self.project.session() as s:
-            if framework.cell(s, *ids).summary == text:
-                self.summary_edit.document().setModified(False)
-                return
-        if self._run(SetFrameworkCell(*ids, summary=text)):
-            self.summary_edit.document().setModified(False)
-
-    @Slot()
-    def commit_rating(self) -> None:
-        ids = self._cell_ids()
-        if ids is None:
-            return
-        rating = self.rating_combo.currentData() or None
-        with self.project.session() as s:
-            if framework.cell(s, *ids).rating == rating:
-                return
-        self._run(SetFrameworkCell(*ids, rating=rating))
-
-    def _selected_coding(self) -> int | None:
-        item = self.quotes.currentItem()
-        data = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        return int(data[0]) if data else None
-
-    @Slot()
-    def pin_selected(self) -> None:
-        ids, coding = self._cell_ids(), self._selected_coding()
-        if ids is not None and coding is not None:
-            self._run(PinQuote(*ids, coding))
-
-    @Slot()
-    def unpin_selected(self) -> None:
-        ids, coding = self._cell_ids(), self._selected_coding()
-        if ids is not None and coding is not None:
-            self._run(UnpinQuote(*ids, coding))
 
     # -- export ------------------------------------------------------------------------
     def _export(self, fmt: str) -> None:
