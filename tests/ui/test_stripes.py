@@ -72,7 +72,10 @@ def test_clicking_a_bar_or_its_name_selects_the_coding(window: Any, qtbot: Any) 
 def test_hovering_a_bar_names_its_code_and_memo(window: Any) -> None:
     view = window.open_document(doc_id(window, "A-manager"))
     cid = coded(window, view, "the farm shop pays", "Hybridity/Trading income/Farm shop")
-    view.span(cid).memo = "Pays for the minibus: trading for the mission."
+    from crosscase.commands.memo import SetMemo
+
+    assert window.context.push(SetMemo("coding", cid, "Pays for the minibus: trading for the mission."))
+    assert codings(window)[-1][6] == "Pays for the minibus: trading for the mission."
     margin = painted(view)
     pos = margin.hit_rects(cid)[0].center()
     QApplication.sendEvent(margin, QHelpEvent(QEvent.Type.ToolTip, pos, margin.mapToGlobal(pos)))

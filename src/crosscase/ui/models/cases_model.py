@@ -1,4 +1,11 @@
-"""Cases and their documents as a two-level tree (thin adapter over ``cases.case_tree``)."""
+"""Cases and their documents as a two-level tree (thin adapter over ``cases.case_tree``).
+
+The tree follows each command's :class:`~crosscase.domain.changes.Change`: it
+resets only when cases or documents were added, removed or reordered; a case
+or document edited in place (renamed, given a memo) and the coding counts of
+the documents a change names are updated in their rows, keeping the
+selection and what is expanded.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from crosscase.domain.changes import Change, Kind
 from crosscase.services import cases
 from crosscase.services.cases import CaseEntry, DocumentEntry
 from crosscase.ui.context import ProjectContext
@@ -31,16 +39,34 @@ class CasesModel(QAbstractItemModel):
 
     def set_context(self, context: ProjectContext | None) -> None:
         if self.context is not None:
-            for sig in (self.context.documents_changed, self.context.cases_changed,
-                        self.context.memos_changed):
-                sig.disconnect(self.reload)
-            self.context.codings_changed.disconnect(self.reload_counts)
+            self.context.change_applied.disconnect(self.apply_change)
         self.context = context
         if context is not None:
-            for sig in (context.documents_changed, context.cases_changed, context.memos_changed):
-                sig.connect(self.reload)
-            context.codings_changed.connect(self.reload_counts)
+            context.change_applied.connect(self.apply_change)
         self.reload()
+
+    def apply_change(self, change: Change) -> None:
+        """Follow one command: reset for a new shape, else update the rows it names."""
+        if self.context is None:
+            return
+        if change.reshapes(Kind.CASES) or change.reshapes(Kind.DOCUMENTS):
+            self.reload()
+            return
+        docs: set[int] = set(change.ids(Kind.DOCUMENTS) or ())
+        case_ids: set[int] = set(change.ids(Kind.CASES) or ())
+        every = False
+        if change.touches(Kind.CODINGS):
+            if change.ids(Kind.CODINGS) is None:
+                every = True
+            docs |= change.documents
+        if change.touches(Kind.PARTICIPANTS):  # a case's tooltip counts its participants
+            every = every or change.ids(Kind.PARTICIPANTS) is None
+            if not every:
+                case_ids |= {c.id for c in self.cases}
+        if every:
+            self.refresh_rows(None, {c.id for c in self.cases})
+        elif docs or case_ids:
+            self.refresh_rows(docs, case_ids)
 
     def reload(self) -> None:
         self.beginResetModel()
@@ -52,7 +78,13 @@ class CasesModel(QAbstractItemModel):
         self.endResetModel()
 
     def reload_counts(self) -> None:
-        """Codings changed: update the counts in place (no reset, selection kept)."""
+        """Coding counts may have moved anywhere: update every row in place."""
+        self.refresh_rows(None, {c.id for c in self.cases})
+
+    def refresh_rows(self, document_ids: set[int] | None, case_ids: set[int]) -> None:
+        """Read the tree again and update the rows of ``document_ids`` (None: every
+        document) and ``case_ids`` in place; a case row also follows its documents'
+        counts. Resets instead if the tree's shape is not what the model holds."""
         if self.context is None:
             return
         with self.context.project.session() as s:
@@ -63,15 +95,20 @@ class CasesModel(QAbstractItemModel):
             return
         for ci, (old, new) in enumerate(zip(self.cases, fresh, strict=True)):
             changed = False
+            fields = (new.name, new.memo, new.participants, new.parent_id)
+            if old.id in case_ids and (old.name, old.memo, old.participants, old.parent_id) != fields:
+                old.name, old.memo, old.participants, old.parent_id = fields
+                changed = True
             for di, (od, nd) in enumerate(zip(old.documents, new.documents, strict=True)):
-                if od.codings != nd.codings:
-                    od.codings = nd.codings
+                if document_ids is not None and od.id not in document_ids:
+                    continue
+                if od != nd:
+                    old.documents[di] = nd
                     changed = True
-                    idx = self.createIndex(di, 1, ci + 1)
-                    self.dataChanged.emit(idx, idx)
+                    self.dataChanged.emit(self.createIndex(di, 0, ci + 1),
+                                          self.createIndex(di, 1, ci + 1))
             if changed:
-                idx = self.createIndex(ci, 1, 0)
-                self.dataChanged.emit(idx, idx)
+                self.dataChanged.emit(self.createIndex(ci, 0, 0), self.createIndex(ci, 1, 0))
 
     # -- lookup --------------------------------------------------------------
     def entry(self, index: Index) -> CaseEntry | DocumentEntry | None:

@@ -2,8 +2,11 @@
 
 Drops onto a code either apply it (a text selection dragged from a document)
 or move codes (drag within the tree, :class:`~crosscase.commands.codebook.MoveCode`).
-Every change goes through the project context as an undoable command; the
-model itself is rebuilt only when the core says the codes changed.
+Every change goes through the project context as an undoable command. The
+model follows each command's :class:`~crosscase.domain.changes.Change`: it
+resets only when the tree's shape changed (codes added, removed, moved); a
+code edited in place updates its row, and new coding counts update the
+count cells of the codes whose counts moved and of their ancestors.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 from crosscase.commands.codebook import EditCode, MoveCode
 from crosscase.commands.coding import ApplyCodings
+from crosscase.domain.changes import Change, Kind
 from crosscase.services import codebook
 from crosscase.services.codebook import CodeNode
 from crosscase.services.coding import CodingSpec
@@ -113,23 +117,36 @@ class CodebookModel(QAbstractItemModel):
     # -- data from the core ------------------------------------------------
     def set_context(self, context: ProjectContext | None) -> None:
         if self.context is not None:
-            self.context.codes_changed.disconnect(self.reload)
-            self.context.codings_changed.disconnect(self.reload_counts)
-            self.context.memos_changed.disconnect(self.reload)
+            self.context.change_applied.disconnect(self.apply_change)
         self.context = context
         if context is not None:
-            context.codes_changed.connect(self.reload)
-            context.codings_changed.connect(self.reload_counts)
-            context.memos_changed.connect(self.reload)
+            context.change_applied.connect(self.apply_change)
         self.reload()
+
+    def apply_change(self, change: Change) -> None:
+        """Follow one command: reset for a new shape, else update the rows it names."""
+        if self.context is None:
+            return
+        if change.reshapes(Kind.CODES):
+            self.reload()
+            return
+        edited = change.ids(Kind.CODES)
+        assert edited is not None  # None reshapes
+        if edited:
+            self._update_rows(edited)
+        codings = change.ids(Kind.CODINGS)
+        if codings is None:
+            self.reload_counts()
+        elif change.codes:
+            self.reload_counts(change.codes)
 
     def reload(self) -> None:
         self.beginResetModel()
         if self.context is None:
             self.nodes, self.own = {}, {}
         else:
+            self.nodes = self.context.nodes
             with self.context.project.session() as s:
-                self.nodes = codebook.tree(s)
                 self.own = codebook.counts(s)
         self.roots = [n.id for n in self.nodes.values() if n.parent is None]
         self._roll_up()
@@ -137,15 +154,42 @@ class CodebookModel(QAbstractItemModel):
         if self.context is not None:
             self.context.forget_codes(set(self.nodes))
 
-    def reload_counts(self) -> None:
+    def _update_rows(self, code_ids: frozenset[int]) -> None:
+        """Codes edited in place (name, colour, definition, memo): their rows, and the
+        paths of the codes below a renamed one."""
+        assert self.context is not None
+        self.nodes = self.context.nodes
+        touched: list[int] = []
+        for cid in code_ids:
+            if cid in self.nodes:
+                touched.extend(codebook.descendants(self.nodes, cid))
+        for cid in dict.fromkeys(touched):
+            self.dataChanged.emit(self.index_of(cid, 0), self.index_of(cid, 1))
+
+    def reload_counts(self, code_ids: frozenset[int] | None = None) -> None:
+        """Coding counts moved: for ``code_ids`` (and their ancestors), or for every code."""
         if self.context is None:
             return
         with self.context.project.session() as s:
-            self.own = codebook.counts(s)
+            own = codebook.counts(s)
+        if code_ids is None:
+            self.own = own
+            wanted = set(self.nodes)
+        else:
+            wanted = set()
+            for cid in code_ids:
+                while cid is not None and cid in self.nodes and cid not in wanted:
+                    wanted.add(cid)
+                    cid = self.nodes[cid].parent  # type: ignore[assignment]
+            for cid in wanted:
+                if own.get(cid):
+                    self.own[cid] = own[cid]
+                else:
+                    self.own.pop(cid, None)
         before = self.total
         self._roll_up()
-        for cid, total in self.total.items():
-            if before.get(cid) != total:  # only the codes whose counts moved
+        for cid in self.nodes:
+            if cid in wanted and before.get(cid) != self.total.get(cid):
                 idx = self.index_of(cid, 1)
                 self.dataChanged.emit(idx, idx)
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from crosscase.commands.codebook import EditCode
+from crosscase.domain.changes import Change, Kind
 from crosscase.ui import messages
 from crosscase.ui.context import ProjectContext
 
@@ -150,13 +151,20 @@ class CodeDetails(QWidget):
 
     def set_context(self, context: ProjectContext | None) -> None:
         if self.context is not None:
-            self.context.codes_changed.disconnect(self.refresh)
-            self.context.codings_changed.disconnect(self.refresh)
+            self.context.change_applied.disconnect(self.apply_change)
         self.context = context
         if context is not None:
-            context.codes_changed.connect(self.refresh)
-            context.codings_changed.connect(self.refresh)
+            context.change_applied.connect(self.apply_change)
         self.show_code(None)
+
+    def apply_change(self, change: Change) -> None:
+        """Refresh when the code shown was edited, removed, or its coding count moved."""
+        if self.code_id is None:
+            return
+        edited = change.ids(Kind.CODES)
+        if (edited is None or self.code_id in edited or self.code_id in change.codes
+                or change.ids(Kind.CODINGS) is None):
+            self.refresh()
 
     def show_code(self, code_id: int | None) -> None:
         if code_id is not None and code_id < 0:

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crosscase.domain.changes import Change, Kind
 from crosscase.domain.lanes import MAX_LANES, Span, SpanLayout
 from crosscase.domain.offsets import OffsetMap
 from crosscase.services import documents
@@ -220,6 +221,8 @@ class DocumentView(QWidget):
     #: the document is gone from the project
     closed = Signal()
     memo_requested = Signal()
+    #: the codings were read again from the project (once per change that affects them)
+    codings_reloaded = Signal()
 
     def __init__(self, context: ProjectContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -271,10 +274,7 @@ class DocumentView(QWidget):
         self.margin = StripeMargin(self, self.editor)
         self.layout_.addWidget(self.editor, 1)
 
-        context.codings_changed.connect(self.reload_codings)
-        context.codes_changed.connect(self._codes_changed)
-        context.documents_changed.connect(self._documents_changed)
-        context.memos_changed.connect(self._memos_changed)
+        context.change_applied.connect(self.apply_change)
         self.apply_font()
 
     def _make_editor(self, plain: bool) -> Editor:
@@ -304,14 +304,10 @@ class DocumentView(QWidget):
 
     def detach(self) -> None:
         """Stop following the project (the tab is closing; deletion comes later)."""
-        for sig, slot in ((self.context.codings_changed, self.reload_codings),
-                          (self.context.codes_changed, self._codes_changed),
-                          (self.context.documents_changed, self._documents_changed),
-                          (self.context.memos_changed, self._memos_changed)):
-            try:
-                sig.disconnect(slot)
-            except (RuntimeError, TypeError):
-                pass  # already disconnected
+        try:
+            self.context.change_applied.disconnect(self.apply_change)
+        except (RuntimeError, TypeError):
+            pass  # already disconnected
         self.document_id = None
 
     # -- loading -------------------------------------------------------------------
@@ -345,6 +341,7 @@ class DocumentView(QWidget):
             rows = documents.document_codings(s, self.document_id)
         self._set_codings(rows)
         self._update_header()
+        self.codings_reloaded.emit()
 
     @property
     def spans(self) -> list[Span]:
@@ -378,23 +375,39 @@ class DocumentView(QWidget):
         )
         self.memo_button.setText("Document memo ✎" if self.info.memo else "Document memo")
 
-    def _codes_changed(self) -> None:
-        if self.document_id is not None:
+    def apply_change(self, change: Change) -> None:
+        """Follow one command's change: only what it did to this document is redone.
+
+        Its codings are read again once, and only when the change says they
+        moved (a coding added, removed, edited or given a memo here, a code
+        deleted or merged that had codings here). A code renamed or recoloured
+        repaints the tints and stripes from the codebook, with no query. The
+        header is read again when this document (its name, memo) or a case
+        changed; a document that is gone closes the view.
+        """
+        doc = self.document_id
+        if doc is None:
+            return
+        doc_ids = change.ids(Kind.DOCUMENTS)
+        if doc_ids is None or doc in doc_ids or change.touches(Kind.CASES):
+            with self.context.project.session() as s:
+                if not documents.document_exists(s, doc):
+                    self.closed.emit()
+                    return
+                self.info = documents.document_info(s, doc)
+            self._update_header()
+        if change.affects_document(doc):
             self.reload_codings()
-
-    def _documents_changed(self) -> None:
-        if self.document_id is None:
             return
-        with self.context.project.session() as s:
-            if not documents.document_exists(s, self.document_id):
-                self.closed.emit()
+        codes = change.ids(Kind.CODES)  # empty when no code changed
+        if codes is None or any(sp.code_id in codes for sp in self.spans):
+            self.repaint_codings()
 
-    def _memos_changed(self) -> None:
-        if self.document_id is None:
-            return
-        with self.context.project.session() as s:
-            self.info = documents.document_info(s, self.document_id)
-        self._update_header()
+    def repaint_codings(self) -> None:
+        """Draw the tints and stripes again (a code's colour or name changed)."""
+        self._highlighted = None
+        self.refresh_highlights()
+        self.margin.update()
 
     def apply_font(self) -> None:
         from PySide6.QtWidgets import QApplication

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crosscase.domain.changes import Change, Kind
 from crosscase.services import cases, codebook, segments
 from crosscase.services.segments import Segment
 from crosscase.ui import theme
@@ -64,12 +65,24 @@ class SegmentsView(QWidget):
         lay.addLayout(head)
         lay.addWidget(self.browser, 1)
 
-        for sig in (context.codings_changed, context.codes_changed, context.memos_changed,
-                    context.documents_changed):
-            sig.connect(self.refresh)
+        context.change_applied.connect(self.apply_change)
         context.cases_changed.connect(self._fill_cases)
         context.documents_changed.connect(self._fill_cases)
         self._fill_cases()
+
+    def apply_change(self, change: Change) -> None:
+        """Read the segments again only when the change reaches what is listed."""
+        if self.code_id is None:
+            return
+        nodes = self.context.nodes
+        scope = set(codebook.descendants(nodes, self.code_id)
+                    if self.code_id in nodes else [self.code_id])
+        codes = change.ids(Kind.CODES)
+        codings = change.ids(Kind.CODINGS)
+        if (codes is None or codings is None or scope & codes or scope & change.codes
+                or any(sg.id in codings for sg in self.shown)
+                or change.touches(Kind.DOCUMENTS, Kind.CASES, Kind.PARTICIPANTS)):
+            self.refresh()
 
     def _fill_cases(self) -> None:
         current = self.case_box.currentData()
