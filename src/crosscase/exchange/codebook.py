@@ -79,7 +79,7 @@ def _read_refi(file: Path, limits: Limits) -> CodebookFile:
     if codes_el is None or not kids(codes_el, "Code"):
         book.notes.append("the file holds no codes")
         return book
-    for spec in code_tree.read_specs(codes_el, book.notes):
+    for spec in code_tree.read_specs(codes_el, book.notes, source=file.name):
         book.entries.append(CodebookEntry(
             path=spec.path, color=spec.color, memo=spec.memo, guid=spec.guid,
             **{k: v for k, v in spec.fields.items() if k in ("definition", "inclusion",

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from crosscase.db.models import Code, Coding
 from crosscase.domain.errors import NotFound, UsageError
+from crosscase.domain.limits import MAX_CODE_DEPTH
 
 SEP = "/"
 DEFAULT_CODEBOOK = Path(__file__).resolve().parent.parent / "resources" / "codebook.json"
@@ -112,15 +113,31 @@ def next_color(session: Session) -> str:
 
 def read_codebook_file(path: Path) -> list[dict[str, Any]]:
     """A codebook JSON file: a list of nodes with optional ``children``."""
+    name = Path(path).name
+    too_deep = UsageError(
+        f"{name}: codes nest more than {MAX_CODE_DEPTH} levels deep; Crosscase reads "
+        f"codebooks up to {MAX_CODE_DEPTH} levels"
+    )
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except RecursionError:
+        raise too_deep from None
     except (OSError, ValueError) as exc:
-        raise UsageError(f"{Path(path).name}: cannot read codebook ({exc})") from None
+        raise UsageError(f"{name}: cannot read codebook ({exc})") from None
     if isinstance(data, dict):
         data = data.get("codes", [])
     if not isinstance(data, list):
-        raise UsageError(f"{Path(path).name}: a codebook file holds a list of codes")
-    return data
+        raise UsageError(f"{name}: a codebook file holds a list of codes")
+    # how deep the tree goes, without recursion
+    level: list[Any] = data
+    for _ in range(MAX_CODE_DEPTH):
+        level = [
+            child for node in level if isinstance(node, dict)
+            for child in (node.get("children") or [] if isinstance(node.get("children"), list) else [])
+        ]
+        if not level:
+            return data
+    raise too_deep
 
 
 CODE_FIELDS = ("color", "definition", "inclusion", "exclusion", "example", "memo")

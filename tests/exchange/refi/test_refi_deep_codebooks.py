@@ -79,3 +79,25 @@ def test_a_project_with_a_codebook_too_deep_is_refused(
         import_qdpx(archive, out)
     assert "deep.qdpx" in str(err.value) and str(MAX_CODE_DEPTH) in str(err.value)
     assert not out.exists()
+
+
+@pytest.mark.parametrize("depth", [MAX_CODE_DEPTH + 1, 5000])
+def test_a_json_codebook_nested_too_deep_is_refused_by_the_command_line(
+    tmp_path: Path, depth: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from crosscase.cli.main import main
+
+    project = tmp_path / "p.crosscase"
+    assert main(["new", str(project), "--empty"]) == 0
+    book = tmp_path / "deep.json"
+    book.write_text("[" + '{"name": "c", "children": [' * depth + "]}" * depth + "]")
+    capsys.readouterr()
+    code = main(["codebook", str(project), "--load", str(book)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.strip().splitlines() == [
+        f"crosscase: deep.json: codes nest more than {MAX_CODE_DEPTH} levels deep; "
+        f"Crosscase reads codebooks up to {MAX_CODE_DEPTH} levels"
+    ]
+    assert main(["codebook", str(project), "--json"]) == 0
+    assert capsys.readouterr().out.strip() == "[]"
