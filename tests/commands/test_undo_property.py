@@ -294,6 +294,7 @@ class Maker:
         parts = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
         return f"{self.cls.__name__}({', '.join(parts)})"
 
+
 _CHARS = st.characters(
     codec="utf-8", exclude_categories=("Cs", "Cc"), include_characters="\n"
 )
@@ -493,6 +494,7 @@ class SequenceMaker(Maker):
                 code_id = getattr(done[0], "id", None) if done else None
                 if code_id is None:
                     return None
+                event("a step built from an earlier step's result")
                 return coding.ApplyCodings([CodingSpec(did, code_id, start, end)])
 
             steps.append(apply_new_code)
