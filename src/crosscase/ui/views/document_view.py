@@ -231,7 +231,7 @@ class DocumentView(QWidget):
         self.info: DocumentInfo | None = None
         self.offsets = OffsetMap("")
         #: the document's codings as stripes: spans, lanes, range look-ups
-        self.layout = SpanLayout()
+        self.span_layout = SpanLayout()
         self.selected_coding: int | None = None
         self.emphasised: int | None = None
         self.mode = HIGHLIGHT_ALL
@@ -346,17 +346,17 @@ class DocumentView(QWidget):
     @property
     def spans(self) -> list[Span]:
         """The document's codings, as laid out beside the text."""
-        return self.layout.spans
+        return self.span_layout.spans
 
     @property
     def lanes(self) -> int:
         """Stripe lanes in use."""
-        return self.layout.lanes
+        return self.span_layout.lanes
 
     def _set_codings(self, rows: list[documents.CodingRow]) -> None:
         """Show ``rows``; after a small change only the changed codings are touched."""
-        self.layout.update(rows, self.offsets.to_utf16)
-        if self.selected_coding is not None and self.layout.get(self.selected_coding) is None:
+        self.span_layout.update(rows, self.offsets.to_utf16)
+        if self.selected_coding is not None and self.span_layout.get(self.selected_coding) is None:
             self.selected_coding = None
             self.coding_selected.emit(-1)
         self.place_margin()
@@ -441,7 +441,7 @@ class DocumentView(QWidget):
 
     def spans_between(self, lo: int, hi: int) -> list[Span]:
         """Codings that overlap [lo, hi] (UTF-16), in stripe order."""
-        return self.layout.between(lo, hi)
+        return self.span_layout.between(lo, hi)
 
     def _line_top(self, pos: int, bottom: bool) -> float:
         cur = QTextCursor(self.editor.document())
@@ -593,16 +593,16 @@ class DocumentView(QWidget):
         self.coding_selected.emit(coding_id if sp is not None else -1)
 
     def span(self, coding_id: int | None) -> Span | None:
-        return self.layout.get(coding_id)
+        return self.span_layout.get(coding_id)
 
     def spans_at(self, u16: int) -> list[Span]:
-        return self.layout.at(u16)
+        return self.span_layout.at(u16)
 
     def step_coding(self, forward: bool) -> None:
         """Select the next (or previous) coding after the cursor, for keyboard users."""
         if not self.spans:
             return
-        order = self.layout.in_order()
+        order = self.span_layout.in_order()
         cur = self.span(self.selected_coding)
         if cur is None:
             pos = self.editor.textCursor().selectionStart()
