@@ -34,30 +34,34 @@ class CodebookFile:
         return LoadCodebook(self.entries, source=self.source.name)
 
 
-def read_codebook(file: Path, *, limits: Limits | None = None) -> CodebookFile:
-    """Read our JSON codebook or a REFI-QDA one, told apart by their first byte."""
-    file = Path(file)
+def _head(file: Path) -> bytes:
+    """The first bytes of ``file``, or one line saying why it cannot be read."""
     try:
         with file.open("rb") as fh:
-            head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+            return fh.read(64)
     except FileNotFoundError:
         raise ImportRefused(f"{file.name}: no such file") from None
     except IsADirectoryError:
         raise ImportRefused(f"{file.name}: is a folder, not a codebook file") from None
     except OSError as exc:
         raise ImportRefused(f"{file.name}: cannot be read ({exc.strerror})") from None
+
+
+def read_codebook(file: Path, *, limits: Limits | None = None) -> CodebookFile:
+    """Read our JSON codebook or a REFI-QDA one, told apart by their first byte."""
+    file = Path(file)
+    head = _head(file).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"[", b"{"):
         book = CodebookFile(file, entries_from_nested(codebook.read_codebook_file(file)))
         if not book.entries:
             book.notes.append("the file holds no codes")
         return book
-    return _read_refi(file, limits or Limits())
+    return read_refi(file, limits or Limits())
 
 
-def _read_refi(file: Path, limits: Limits) -> CodebookFile:
-    with file.open("rb") as fh:
-        zipped = fh.read(2) == b"PK"
-    if zipped:
+def read_refi(file: Path, limits: Limits) -> CodebookFile:
+    """A REFI-QDA codebook: a ``.qdc``, or the codebook inside a ``.qdpx``."""
+    if _head(file).startswith(b"PK"):
         with Archive(file, limits) as arc:
             root = parse_xml(arc.qde(), f"{file.name} ({arc.qde_name})")
     else:

@@ -865,63 +865,17 @@ class _Reader:
 
 
 def load_qdc(project: Project, file: Path, *, limits: Limits | None = None) -> CodebookReport:
-    """Add the codes of a REFI-QDA codebook (``.qdc``, or a ``.qdpx``'s) to ``project``.
+    """Add the codes of a REFI-QDA codebook (``.qdc``, or a ``.qdpx``'s) to ``project``,
+    as one undoable :class:`~crosscase.commands.codebook.LoadCodebook`.
 
     A code whose path is already in the codebook is updated from the file
     (colour, definition, inclusion, exclusion, example) or, if nothing differs,
     left as it is; the report says which.
     """
-    file = Path(file)
-    limits = limits or Limits()
-    try:
-        with file.open("rb") as fh:
-            head = fh.read(4)
-    except FileNotFoundError:
-        raise ImportRefused(f"{file.name}: no such file") from None
-    except IsADirectoryError:
-        raise ImportRefused(f"{file.name}: is a folder, not a codebook file") from None
-    except OSError as exc:
-        raise ImportRefused(f"{file.name}: cannot be read ({exc.strerror})") from None
-    if head.startswith(b"PK"):
-        with Archive(file, limits) as arc:
-            root = parse_xml(arc.qde(), f"{file.name} ({arc.qde_name})")
-    else:
-        size = file.stat().st_size
-        if size > limits.max_total_bytes:
-            raise ImportRefused(f"{file.name}: {size} bytes is too large for a codebook")
-        root = parse_xml(file.read_bytes(), file.name)
-    kind = local(root.tag)
-    if kind == "codebook":
-        codes_el = kid(root, "Codes")
-    elif kind == "project":
-        book = kid(root, "CodeBook")
-        codes_el = kid(book, "Codes") if book is not None else None
-    else:
-        raise ImportRefused(
-            f"{file.name}: is not a REFI-QDA codebook (its root element is <{kind or '?'}>)"
-        )
-    report = CodebookReport(file)
-    if codes_el is None or not kids(codes_el, "Code"):
-        report.notes.append("the file holds no codes")
-        return report
-    notes: list[str] = []
-    specs = code_tree.read_specs(codes_el, notes, source=file.name)
-    with project.transaction() as s:
-        result = code_tree.apply_specs(s, specs, update_existing=True)
-        project.log(s, "codebook.load", source=file.name, added=len(result.added),
-                    updated=len(result.updated))
-    report.added = result.added + result.created_parents
-    report.updated = result.updated
-    report.unchanged = result.unchanged
-    report.notes.extend(notes)
-    sets = kid(root, "Sets")
-    if kind == "codebook" and sets is not None and kids(sets, "Set"):
-        report.skipped.append(
-            f"{len(kids(sets, 'Set'))} code set(s): Crosscase has no code sets"
-        )
-    if result.added or result.updated or result.created_parents:
-        from crosscase.domain.changes import Change, Kind
+    from crosscase.exchange.codebook import read_refi, report
 
-        project.publish(Change(f"Load codebook {file.name}", {Kind.CODES: None},
-                               reshaped=frozenset({Kind.CODES}), initiator=project.coder_name))
-    return report
+    book = read_refi(Path(file), limits or Limits())
+    command = book.command()
+    if book.entries:
+        command.do(project)
+    return report(book, command)
