@@ -121,7 +121,9 @@ class CodingController(QObject):
             return None
         if self._need_selection() is None:
             return None
-        self.palette = QuickCodePalette(context.nodes, self.window, recent=context.recent_codes)
+        view = self.view()
+        self.palette = QuickCodePalette(context.nodes, self.window, recent=context.recent_codes,
+                                        avoid=view.selection_rect() if view else None)
         self.palette.chosen.connect(self.apply_code)
         self.palette.create_requested.connect(self.create_and_apply)
         self.palette.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -506,7 +506,7 @@ class MainWindow(QMainWindow):
         self._chooser = choose_code(
             self, self.context.nodes, view.autocode, title="Autocode hits",
             prompt=f"Code the {n} checked hit{'s' * (n != 1)} to which code?",
-            recent=self.context.recent_codes,
+            recent=self.context.recent_codes, on_create=view.autocode_new,
         )
 
     def show_matrix(self) -> QWidget | None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -44,6 +44,7 @@ class QuickCodePalette(QDialog):
         exclude: set[int] | None = None,
         recent: list[int] | None = None,
         allow_create: bool = True,
+        avoid: QRect | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -51,6 +52,8 @@ class QuickCodePalette(QDialog):
         self.nodes = {k: v for k, v in nodes.items() if k not in (exclude or set())}
         self.recent = [c for c in (recent or []) if c in self.nodes]
         self.allow_create = allow_create
+        #: the selected text, in global coordinates: the palette is placed clear of it
+        self.avoid = avoid
         self.resize(560, 460)
 
         self.prompt = QLabel(prompt)
@@ -131,6 +134,42 @@ class QuickCodePalette(QDialog):
             html += f"<br/><span style='color:gray'>Exclude:</span> {_esc(n.exclusion)}"
         self.definition.setText(html)
 
+    # -- placement -----------------------------------------------------------------------
+    def showEvent(self, e: QShowEvent) -> None:
+        super().showEvent(e)
+        if self.avoid is not None:
+            self.move(self._clear_of(self.avoid))
+        self.search.setFocus()
+
+    def _clear_of(self, avoid: QRect) -> QPoint:
+        """A top-left for the palette that keeps ``avoid`` (the selected text) visible."""
+        screen = QGuiApplication.screenAt(avoid.center()) or self.screen()
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        # the frame's size is known once shown; before that, allow for a title bar
+        w = max(frame.width(), self.width())
+        h = max(frame.height(), self.height() + 32)
+        gap = 12
+
+        def clamp(v: int, lo: int, hi: int) -> int:
+            return max(lo, min(v, max(lo, hi)))
+
+        x = clamp(avoid.left(), area.left(), area.right() - w)
+        y = clamp(avoid.top(), area.top(), area.bottom() - h)
+        candidates = [
+            QPoint(x, avoid.bottom() + gap),            # below
+            QPoint(x, avoid.top() - gap - h),            # above
+            QPoint(avoid.right() + gap, y),              # right
+            QPoint(avoid.left() - gap - w, y),           # left
+        ]
+        for p in candidates:
+            if area.contains(QRect(p, QSize(w, h))):
+                return p
+        # nothing fits whole: take the side with the most room, clamped to the screen
+        below, above = area.bottom() - avoid.bottom(), avoid.top() - area.top()
+        p = candidates[0] if below >= above else candidates[1]
+        return QPoint(p.x(), clamp(p.y(), area.top(), area.bottom() - h))
+
     # -- keys --------------------------------------------------------------------------
     def eventFilter(self, obj: QObject, e: QEvent) -> bool:
         if obj is self.search and e.type() == QEvent.Type.KeyPress:
@@ -167,11 +206,18 @@ def choose_code(
     prompt: str,
     exclude: set[int] | None = None,
     recent: list[int] | None = None,
+    on_create: Callable[[str], object] | None = None,
 ) -> QuickCodePalette:
-    """Open the palette as a plain chooser (no creation); calls ``on_chosen`` with the id."""
+    """Open the palette as a chooser; calls ``on_chosen`` with the id.
+
+    With ``on_create``, a name that matches no code is offered as a new code and
+    ``on_create`` gets the typed path; without it the palette only chooses.
+    """
     dlg = QuickCodePalette(nodes, parent, title=title, prompt=prompt, exclude=exclude,
-                           recent=recent, allow_create=False)
+                           recent=recent, allow_create=on_create is not None)
     dlg.chosen.connect(on_chosen)
+    if on_create is not None:
+        dlg.create_requested.connect(on_create)
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dlg.open()
     return dlg

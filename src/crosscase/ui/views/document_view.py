@@ -558,6 +558,27 @@ class DocumentView(QWidget):
         start, end = self.offsets.span_from_utf16(cur.selectionStart(), cur.selectionEnd())
         return (start, end) if end > start else None
 
+    def selection_rect(self) -> QRect | None:
+        """Where the selected text is drawn, in global screen coordinates (None: no selection).
+
+        A selection over several lines covers the viewport's width between its first and
+        last line, so a popup placed outside it leaves every selected word readable.
+        """
+        cur = self.editor.textCursor()
+        if not cur.hasSelection():
+            return None
+        first, last = QTextCursor(cur), QTextCursor(cur)
+        first.setPosition(cur.selectionStart())
+        last.setPosition(cur.selectionEnd())
+        a, b = self.editor.cursorRect(first), self.editor.cursorRect(last)
+        rect = a.united(b)
+        if a.top() != b.top():
+            rect.setLeft(0)
+            rect.setRight(self.editor.viewport().width())
+        rect = rect.intersected(self.editor.viewport().rect()) or rect
+        top_left = self.editor.viewport().mapToGlobal(rect.topLeft())
+        return QRect(top_left, rect.size())
+
     def selected_text(self) -> str:
         span = self.selection_span()
         if span is None or self.info is None:

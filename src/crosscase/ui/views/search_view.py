@@ -35,8 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crosscase.commands.base import Command
+from crosscase.commands.codebook import CreateCode
 from crosscase.commands.coding import ApplyCodings
-from crosscase.services import cases, search
+from crosscase.services import cases, codebook, search
 from crosscase.services.coding import CodingSpec
 from crosscase.services.search import Hit
 from crosscase.ui import messages
@@ -341,6 +343,47 @@ class SearchView(QWidget):
         msg = f"Coded {done} hit{'s' * (done != 1)} to {node.path if node else code_id}."
         if cmd.skipped:
             msg += f" {cmd.skipped} already had that code."
+        self.status.setText(msg)
+        messages.status(self, msg)
+        return done
+
+    def autocode_new(self, path: str) -> int:
+        """Create the code at ``path`` (``Parent/Child``) and code every checked hit with it.
+
+        One undo step removes both the codings and the new code.
+        """
+        hits = self.model.chosen()
+        if not hits:
+            self.status.setText("Check the hits to code first.")
+            return 0
+        parent_path, _, name = path.strip().strip("/").rpartition("/")
+        parent_id = None
+        if parent_path:
+            try:
+                with self.context.project.session() as s:
+                    parent_id = codebook.resolve(s, parent_path, self.context.nodes)
+            except Exception as exc:  # noqa: BLE001
+                messages.error(self, "New code", messages.describe(exc))
+                return 0
+
+        def apply(done: list[Command]) -> Command:
+            created = done[0]
+            assert isinstance(created, CreateCode) and created.id is not None
+            return ApplyCodings([CodingSpec(h.document_id, created.id, h.start, h.end)
+                                 for h in hits])
+
+        commands = self.context.push_sequence(
+            f"Autocode {len(hits)} hits to new code '{name}'",
+            [lambda _done: CreateCode(name, parent_id), apply],
+        )
+        if not commands:
+            return 0
+        created, applied = commands[0], commands[-1]
+        assert isinstance(created, CreateCode) and isinstance(applied, ApplyCodings)
+        if created.id is not None:
+            self.context.code_used(created.id)
+        done = len(applied.ids)
+        msg = f"Created {name} and coded {done} hit{'s' * (done != 1)} to it."
         self.status.setText(msg)
         messages.status(self, msg)
         return done
