@@ -33,6 +33,7 @@ from sqlalchemy import select, text
 import crosscase.commands
 from crosscase.commands import cases, coding, framework, memo
 from crosscase.commands import codebook as cb
+from crosscase.commands import documents as doc_commands
 from crosscase.commands.base import Command, Sequence
 from crosscase.db.models import MEMO_TARGETS, Participant
 from crosscase.db.project import Project, open_project
@@ -421,6 +422,15 @@ def _strategies(seed: Seed) -> dict[str, st.SearchStrategy[Maker]]:
             subset({"name": case_name, "parent_id": some_id(seed.cases, none=True), "memo": words()}),
         ).map(lambda a: _make(cases.EditCase, a[0], **a[1])),
         "SetAttribute": set_attribute(),
+        "DeleteCase": _build(cases.DeleteCase, some_id(seed.cases)),
+        "RenameDocument": _build(
+            doc_commands.RenameDocument, some_id(list(seed.documents)),
+            st.one_of(words(), st.sampled_from(["manager", "board minutes", "service user"])),
+        ),
+        "MoveDocument": _build(
+            doc_commands.MoveDocument, some_id(list(seed.documents)), some_id(seed.cases)
+        ),
+        "DeleteDocument": _build(doc_commands.DeleteDocument, some_id(list(seed.documents))),
         "CreateCode": st.tuples(
             code_name, some_id(seed.codes, none=True), subset(code_fields)
         ).map(lambda a: _make(cb.CreateCode, a[0], a[1], **a[2])),
@@ -583,6 +593,16 @@ REFUSED: dict[str, Callable[[Seed], Command]] = {
         "case", MISSING, "sector", "café"
     ),
     "code moved under a missing parent": lambda seed: cb.MoveCode(seed.codes[0], MISSING),
+    "document renamed to a name its case has": lambda seed: doc_commands.RenameDocument(
+        list(seed.documents)[0], "board minutes"
+    ),
+    "document moved to the case it is in": lambda seed: doc_commands.MoveDocument(
+        list(seed.documents)[0], seed.cases[0]
+    ),
+    "document moved to a missing case": lambda seed: doc_commands.MoveDocument(
+        list(seed.documents)[0], MISSING
+    ),
+    "missing case deleted": lambda seed: cases.DeleteCase(MISSING),
 }
 
 

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from crosscase.commands.base import Command, id_set
-from crosscase.db.models import Case, Document, Participant
+from crosscase.commands.documents import DocumentRows
+from crosscase.db.models import (
+    Case,
+    CaseValue,
+    Document,
+    FrameworkCell,
+    FrameworkPin,
+    Participant,
+    ParticipantValue,
+    Turn,
+)
 from crosscase.db.project import Project
 from crosscase.db.rows import Row, remove, restore, snapshot
 from crosscase.domain.changes import Change, Kind
@@ -58,6 +68,9 @@ class CreateCase(Command):
     def change(self) -> Change:
         return self._change({Kind.CASES: id_set([self.id])}, reshaped=[Kind.CASES])
 
+    def details(self) -> dict[str, Any]:
+        return {"case": self.id, "case_name": self.name}
+
 
 class EditCase(Command):
     label = "Edit case"
@@ -100,6 +113,96 @@ class EditCase(Command):
             # a new parent moves the case in the tree
             reshaped=[Kind.CASES] if "parent_id" in self.changes else [],
         )
+
+    def details(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"case": self.case_id, **self.changes}
+        if "memo" in d:
+            d["memo"] = f"{len(str(d['memo']))} characters"
+        if "name" in self._old:
+            d["old_name"] = self._old["name"]
+        return d
+
+
+class DeleteCase(Command):
+    """Delete a case with its documents (and their codings), participants,
+    attribute values and framework cells; its sub-cases stay, at the top level.
+
+    Undo puts every row back with its id, and the sub-cases under it again.
+    """
+
+    def __init__(self, case_id: int) -> None:
+        self.case_id = case_id
+        self.label = "Delete case"
+        self._case: list[Row] = []
+        self._children: list[int] = []
+        self._people: list[Row] = []
+        self._people_values: list[Row] = []
+        self._values: list[Row] = []
+        self._cells: list[Row] = []
+        self._docs = DocumentRows()
+
+    def _do(self, session: Session, project: Project) -> None:
+        case = session.get(Case, self.case_id)
+        if case is None:
+            raise NotFound(f"no case {self.case_id}")
+        self.label = f"Delete case '{case.name}'"
+        self._case = snapshot(session, Case, Case.id == self.case_id)
+        self._children = list(session.scalars(
+            select(Case.id).where(Case.parent_id == self.case_id).order_by(Case.id)
+        ))
+        self._people = snapshot(session, Participant, Participant.case_id == self.case_id)
+        people = [r["id"] for r in self._people]
+        self._people_values = snapshot(
+            session, ParticipantValue, ParticipantValue.participant_id.in_(people)
+        )
+        self._values = snapshot(session, CaseValue, CaseValue.case_id == self.case_id)
+        self._cells = snapshot(session, FrameworkCell, FrameworkCell.case_id == self.case_id)
+        self._docs = DocumentRows.take(
+            session, Document.case_id == self.case_id,
+            turns=Turn.participant_id.in_(people),
+            pins=FrameworkPin.cell_id.in_([r["id"] for r in self._cells]),
+        )
+        remove(session, Case, Case.id == self.case_id)
+
+    def _undo(self, session: Session, project: Project) -> None:
+        restore(session, Case, self._case)
+        if self._children:
+            session.execute(
+                update(Case).where(Case.id.in_(self._children)).values(parent_id=self.case_id)
+            )
+        restore(session, Participant, self._people)
+        restore(session, ParticipantValue, self._people_values)
+        restore(session, CaseValue, self._values)
+        self._docs.put_back(session, cells=self._cells)
+
+    @property
+    def documents(self) -> int:
+        return len(self._docs.documents)
+
+    @property
+    def codings(self) -> int:
+        """How many codings the delete removed."""
+        return len(self._docs.codings)
+
+    def change(self) -> Change:
+        changed = self._docs.change_ids()
+        changed[Kind.CASES] = frozenset({self.case_id, *self._children})
+        changed[Kind.PARTICIPANTS] = id_set(r["id"] for r in self._people)
+        changed[Kind.FRAMEWORK] = changed[Kind.FRAMEWORK] | id_set(r["id"] for r in self._cells)
+        changed[Kind.ATTRIBUTES] = changed[Kind.ATTRIBUTES] | id_set(
+            r["attribute_id"] for r in self._values + self._people_values
+        )
+        return self._change(
+            changed,
+            reshaped=[Kind.CASES, Kind.DOCUMENTS, Kind.CODINGS, Kind.PARTICIPANTS, Kind.FRAMEWORK],
+            documents=self._docs.document_ids,
+            codes=self._docs.code_ids,
+        )
+
+    def details(self) -> dict[str, Any]:
+        name = self._case[0]["name"] if self._case else None
+        return {"case": self.case_id, "case_name": name, "documents": self.documents,
+                "codings": self.codings, "codes": sorted(self._docs.code_ids)}
 
 
 class SetAttribute(Command):
