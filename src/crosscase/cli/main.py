@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "contrast": ("crosscase.cli.contrast", "codes found in one column only, the other only, or both"),
     "export": ("crosscase.cli.export", "export the report (docx, xlsx) or REFI-QDA (qdpx, qdc)"),
     "import-qdpx": ("crosscase.cli.import_qdpx", "a new project from a REFI-QDA .qdpx file"),
+    "agreement": ("crosscase.cli.agreement", "how far two or more coders agree, per code"),
 }
 
 
