@@ -3,7 +3,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from crosscase.cli.common import add_project, err, open_, print_json
+from crosscase.cli.common import add_project, err, open_, print_json, shown
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -31,10 +31,17 @@ def run(args: argparse.Namespace) -> int:
             if args.from_file:
                 if args.document or args.code:
                     raise UsageError("give DOC and CODE, or --from FILE, not both")
-                specs, errors = coding.specs_from_rows(s, coding.read_rows(args.from_file))
+                rows = coding.read_row_file(args.from_file)
+                for note in rows.notes:
+                    err(shown(note))
+                specs, errors = coding.specs_from_rows(s, rows)
                 for e in errors:
-                    err(f"{args.from_file.name}, row {e.line}: {e.message}")
+                    err(shown(f"{rows.name}, row {e.line}: {e.message}"))
                 failed = len(errors)
+                if not specs and not errors:
+                    raise UsageError(f"{rows.name}: holds no coding rows")
+                if not specs:
+                    err(shown(f"{rows.name}: no row could be used; nothing was coded"))
             else:
                 if not (args.document and args.code):
                     raise UsageError("give DOC and CODE (or --from FILE)")
@@ -50,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         print_json([seg.as_json() for seg in made])
     else:
         for seg in made:
-            print(f"coded {seg.start}-{seg.end} as {seg.code}: \"{_short(seg.text)}\" {seg.citation()}")
+            print(shown(f"coded {seg.start}-{seg.end} as {seg.code}: "
+                        f"\"{_short(seg.text)}\" {seg.citation()}"))
         if cmd.skipped:
             print(f"{cmd.skipped} already coded, skipped")
     return 1 if failed else 0

@@ -63,3 +63,12 @@ def print_json(data: object) -> None:
 
 def err(line: str) -> None:
     print(line, file=sys.stderr)
+
+
+def shown(text: object) -> str:
+    """A name, message or line as the terminal should show it: a line break,
+    an escape sequence or a byte that is not UTF-8 appears escaped (``\\n``,
+    ``\\x1b``, ``\\udcfc``) instead of acting on the terminal."""
+    from crosscase.domain.names import escaped
+
+    return escaped(str(text))
