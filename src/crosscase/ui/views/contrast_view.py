@@ -20,7 +20,6 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from crosscase.analysis.columns import Column
+from crosscase.ui.flow_layout import labelled, wrapping_bar
 from crosscase.ui.models.contrast_model import BAR_ROLE, CODE, DIFF, SEG_A, ContrastModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -86,14 +86,14 @@ class ContrastPanel(QWidget):
         self.swap_button.setToolTip("Swap A and B")
         self.back_button = QPushButton("\u2190 Back to the matrix")
         self.back_button.setObjectName("contrastBack")
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Contrast A:"))
-        bar.addWidget(self.a_combo, 1)
-        bar.addWidget(QLabel("with B:"))
-        bar.addWidget(self.b_combo, 1)
-        bar.addWidget(self.swap_button)
-        bar.addStretch(1)
-        bar.addWidget(self.back_button)
+        # long column names are elided in the closed combo boxes, and the controls wrap
+        # onto a second row rather than widen the window
+        for combo in (self.a_combo, self.b_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
+        self.bar = wrapping_bar(labelled(QLabel("Contrast A:"), self.a_combo),
+                                labelled(QLabel("with B:"), self.b_combo),
+                                self.swap_button, self.back_button)
 
         self.model = ContrastModel(self)
         self.table = QTableView()
@@ -116,7 +116,7 @@ class ContrastPanel(QWidget):
 
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        box.addLayout(bar)
+        box.addWidget(self.bar)
         box.addWidget(self.note)
         box.addWidget(self.table, 1)
         box.addWidget(self.definition)

@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
+    QFrame,
     QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -57,6 +58,7 @@ from crosscase.services import attributes, framework
 from crosscase.services.framework import CellView
 from crosscase.services.segments import Segment
 from crosscase.ui.context import ProjectContext
+from crosscase.ui.flow_layout import labelled, wrapping_bar
 from crosscase.ui.models.matrix_model import MatrixModel
 from crosscase.ui.views.contrast_view import ContrastPanel
 from crosscase.ui.views.framework_cell import FrameworkCellEditor
@@ -106,17 +108,17 @@ class MatrixView(QWidget):
         self.excel_button = QPushButton("Export Excel\u2026")
         self.status = QLabel()
         self.status.setObjectName("matrixStatus")
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Columns:"))
-        top.addWidget(self.cols_combo)
-        top.addWidget(QLabel("Measure:"))
-        top.addWidget(self.measure_combo)
-        top.addWidget(self.rollup_check)
-        top.addWidget(self.contrast_button)
-        top.addStretch(1)
-        top.addWidget(self.status)
-        top.addWidget(self.word_button)
-        top.addWidget(self.excel_button)
+        # the controls wrap onto a second row rather than widen the window; long option
+        # names are elided in the closed combo boxes, and the status line wraps
+        for combo in (self.cols_combo, self.measure_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
+        self.status.setWordWrap(True)
+        self.toolbar = wrapping_bar(
+            labelled(QLabel("Columns:"), self.cols_combo),
+            labelled(QLabel("Measure:"), self.measure_combo),
+            self.rollup_check, self.contrast_button, self.word_button, self.excel_button,
+        )
 
         # table
         self.model = MatrixModel(self)
@@ -157,13 +159,20 @@ class MatrixView(QWidget):
             "Summaries, ratings and pinned quotes belong to cases: show cases as columns "
             "to write them.")
         self.frame_note.setWordWrap(True)
-        right = QWidget()
-        right_box = QVBoxLayout(right)
+        side = QWidget()
+        right_box = QVBoxLayout(side)
         right_box.setContentsMargins(0, 0, 0, 0)
         right_box.addWidget(self.cell_title)
         right_box.addWidget(self.quotes, 1)
         right_box.addWidget(self.frame_note)
         right_box.addWidget(self.cell_editor)
+        # the side panel scrolls when narrow or short rather than widen the window
+        right = QScrollArea()
+        right.setWidgetResizable(True)
+        right.setFrameShape(QFrame.Shape.NoFrame)
+        right.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        right.setWidget(side)
+        self.side_panel = right
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.pages)
@@ -171,7 +180,8 @@ class MatrixView(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         outer = QVBoxLayout(self)
-        outer.addLayout(top)
+        outer.addWidget(self.toolbar)
+        outer.addWidget(self.status)
         outer.addWidget(self.splitter, 1)
 
         # wiring

@@ -8,7 +8,6 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QTextBrowser,
     QVBoxLayout,
@@ -20,6 +19,7 @@ from crosscase.services import cases, codebook, segments
 from crosscase.services.segments import Segment
 from crosscase.ui import theme
 from crosscase.ui.context import ProjectContext
+from crosscase.ui.flow_layout import wrapping_bar
 
 MAX_SHOWN = 2000
 
@@ -53,12 +53,16 @@ class SegmentsView(QWidget):
         self.browser.anchorClicked.connect(self._link)
         self.browser.document().setDocumentMargin(12)
 
-        head = QHBoxLayout()
+        # the title wraps and the controls wrap onto further rows rather than widen the window
+        self.title.setWordWrap(True)
+        self.case_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.case_box.setMinimumContentsLength(14)
+        self.controls = wrapping_bar(self.count, self.case_box, self.subcodes)
+        head = QVBoxLayout()
         head.setContentsMargins(12, 8, 8, 4)
-        head.addWidget(self.title, 1)
-        head.addWidget(self.count)
-        head.addWidget(self.case_box)
-        head.addWidget(self.subcodes)
+        head.addWidget(self.title)
+        head.addWidget(self.controls)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)

@@ -1,0 +1,55 @@
+"""No tab or page of the workbench makes the main window wider than a 1366x768 laptop screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from uihelpers import doc_id
+
+SCREEN_WIDTH = 1366
+
+
+def widest(window: Any) -> int:
+    QApplication.processEvents()
+    return max(window.minimumSizeHint().width(), window.minimumWidth())
+
+
+def on_screen(window: Any, widget: QWidget) -> bool:
+    """Whether the whole of ``widget`` lies inside the window as it is now."""
+    top_left = widget.mapTo(window, QPoint(0, 0))
+    return window.rect().contains(QRect(top_left, widget.size()))
+
+
+def test_matrix_and_contrast_fit_a_laptop_screen(window: Any, qtbot: Any) -> None:
+    window.resize(SCREEN_WIDTH, 768)
+    for dock in (window.cases_dock, window.codebook_dock, window.details_dock):
+        assert dock.isVisible()
+    assert window.open_document(doc_id(window, "A-manager")) is not None
+    seen = {"document": widest(window)}
+    view = window.show_matrix()
+    qtbot.waitUntil(lambda: view.settled, timeout=20_000)
+    seen["matrix"] = widest(window)
+    qtbot.mouseClick(view.contrast_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.settled, timeout=20_000)
+    assert view.mode == "contrast"
+    seen["contrast"] = widest(window)
+    qtbot.mouseClick(view.contrast.back_button, Qt.MouseButton.LeftButton)
+    seen["back"] = widest(window)
+    window.tabs.setCurrentIndex(0)
+    seen["document again"] = widest(window)
+    window.show_search()
+    seen["search"] = widest(window)
+    window.show_segments(next(iter(window.context.nodes)))
+    seen["segments"] = widest(window)
+    assert all(w <= SCREEN_WIDTH for w in seen.values()), seen
+
+    # at the laptop's width the export buttons and the framework cell are on screen
+    window.resize(SCREEN_WIDTH, 768)
+    window.show_matrix()
+    qtbot.waitUntil(lambda: window.width() <= SCREEN_WIDTH)
+    QApplication.processEvents()
+    for widget in (view.excel_button, view.word_button, view.contrast_button):
+        assert widget.isVisible() and on_screen(window, widget), widget.text()
+    assert on_screen(window, view.side_panel)
