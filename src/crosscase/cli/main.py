@@ -73,7 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]  # TextIO lacks it
+            # a name that is not valid UTF-8 is shown escaped, never an encoding error
+            stream.reconfigure(  # type: ignore[union-attr]  # TextIO lacks it
+                encoding="utf-8", errors="backslashreplace")
         except (AttributeError, ValueError):
             pass
     if not argv:
@@ -98,7 +100,7 @@ def _run(argv: list[str]) -> int:
         mod = importlib.import_module(args._module)
         return int(mod.run(args) or 0)
     except CrosscaseError as exc:
-        print(f"crosscase: {exc}", file=sys.stderr)
+        print(f"crosscase: {common.shown(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("crosscase: interrupted", file=sys.stderr)
@@ -108,7 +110,9 @@ def _run(argv: list[str]) -> int:
     except Exception as exc:  # noqa: BLE001 - never a traceback for the user
         if os.environ.get("CROSSCASE_DEBUG"):
             raise
-        print(f"crosscase: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        from crosscase.services.crash import unexpected
+
+        print(f"crosscase: {common.shown(unexpected(exc, argv))}", file=sys.stderr)
         return 1
 
 

@@ -267,7 +267,10 @@ def _import_one(
     except MemoryError:
         return FileResult(path, "failed", f"{path.name}: too large to import")
     except Exception as exc:  # noqa: BLE001 - a bad file must never stop the batch
-        return FileResult(path, "failed", f"{path.name}: cannot be imported ({type(exc).__name__}: {exc})")
+        from crosscase.services.crash import unexpected
+
+        why = unexpected(exc, where=f"importing a {path.suffix.lower() or 'file'} file")
+        return FileResult(path, "failed", f"{path.name}: cannot be imported ({why})")
 
 
 def resolve(session: Session, spec: str | int) -> int:

@@ -19,11 +19,14 @@ interactive = True
 
 
 def describe(exc: BaseException) -> str:
-    """One readable line for an error; a traceback is never shown to a researcher."""
+    """One readable line for an error; a traceback or an exception's name is never
+    shown to a researcher."""
     if isinstance(exc, CrosscaseError):
         return exc.message
-    text = str(exc).strip() or type(exc).__name__
-    return f"{type(exc).__name__}: {text}"
+    from crosscase.services.crash import unexpected
+
+    # an error nobody foresaw: a crash report in the user's data folder, named here
+    return unexpected(exc)
 
 
 def error(parent: QWidget | None, title: str, text: str) -> None:

@@ -64,7 +64,7 @@ def _read(path: Path, name: str) -> bytes:
     except PermissionError:
         raise ImportRefused(f"{name}: permission denied") from None
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
+        reason = exc.strerror or (f"error {exc.errno}" if exc.errno else "an input/output error")
         raise ImportRefused(f"{name}: cannot be read ({reason})") from None
     if len(data) > MAX_FILE_BYTES:  # it grew while we looked
         raise ImportRefused(f"{name}: is over the {_mb(MAX_FILE_BYTES)} limit for one file")
