@@ -6,13 +6,18 @@ edit into one undoable command, run by the ``run`` callable it was given. The
 quotes themselves are listed by the matrix tab, which tells the editor which
 quote is selected (:meth:`FrameworkCellEditor.set_selected_coding`) so that
 "Pin quote" and "Unpin quote" act on it.
+
+A summary being written is never dropped: it is committed (one undoable
+step) when the box loses the keyboard focus, when another cell is chosen,
+and when the editor is hidden; "Save summary" commits it at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QEvent, QObject, Slot
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -50,6 +55,9 @@ class FrameworkCellEditor(QGroupBox):
         self.summary_edit.setPlaceholderText("Two or three sentences on what this case shows")
         self.summary_edit.setMaximumHeight(120)
         self.save_summary = QPushButton("Save summary")
+        self.save_summary.setToolTip("The summary is also saved when you leave the box "
+                                     "or choose another cell")
+        self.summary_edit.installEventFilter(self)
         self.rating_combo = QComboBox()
         self.pin_button = QPushButton("Pin quote")
         self.pin_button.setToolTip("Pin the selected quote as an exemplar for this cell")
@@ -89,8 +97,10 @@ class FrameworkCellEditor(QGroupBox):
         self.rating_combo.blockSignals(False)
 
     def show_cell(self, cell: tuple[int, int] | None, view: CellView | None) -> None:
-        """Show ``view`` for ``cell``; an unsaved summary being written is kept."""
+        """Show ``view`` for ``cell``; a summary being written for another cell is
+        committed to that cell first, one being written for this cell is kept."""
         if cell != self.cell:
+            self.commit_pending()
             self.summary_edit.document().setModified(False)
         self.cell = cell
         if view is not None and cell is not None:
@@ -103,8 +113,24 @@ class FrameworkCellEditor(QGroupBox):
         self._update_buttons()
 
     def forget_edits(self) -> None:
-        """A new cell was chosen: the summary box follows it, not the last one."""
+        """A new cell was chosen: what was written is committed to the cell it was
+        written for, and the summary box then follows the new cell."""
+        self.commit_pending()
         self.summary_edit.document().setModified(False)
+
+    def commit_pending(self) -> None:
+        """Commit the summary being written, if any (it is never dropped)."""
+        if self.cell is not None and self.summary_edit.document().isModified():
+            self.commit_summary()
+
+    def eventFilter(self, obj: QObject, e: QEvent) -> bool:
+        if obj is self.summary_edit and e.type() == QEvent.Type.FocusOut:
+            self.commit_pending()
+        return super().eventFilter(obj, e)
+
+    def hideEvent(self, e: QHideEvent) -> None:
+        self.commit_pending()
+        super().hideEvent(e)
 
     def set_selected_coding(self, coding_id: int | None) -> None:
         self.selected_coding = coding_id
