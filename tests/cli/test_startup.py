@@ -53,10 +53,10 @@ def test_one_command_parser_reads_the_same_arguments_as_the_full_one() -> None:
 
 def test_an_unknown_command_is_a_usage_error_naming_the_choices(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["doc", "p.crosscase"])
+        main(["dosc", "p.crosscase"])
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert "invalid choice: 'doc'" in err and "docs" in err
+    assert "invalid choice: 'dosc'" in err and "docs" in err
 
 
 def test_main_called_with_arguments_leaves_the_collector_alone(tmp_path: Path) -> None:

@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("crosscase.cli.demo", "build the coded demo project from the sample data and open it"),
     "new": ("crosscase.cli.new", "start a project from the default codebook, or empty"),
     "import": ("crosscase.cli.import_files", "import documents into a case"),
+    "case": ("crosscase.cli.case", "add, rename or delete a case"),
+    "doc": ("crosscase.cli.doc", "rename, move to another case, or delete a document"),
     "docs": ("crosscase.cli.docs", "list the documents"),
     "text": ("crosscase.cli.text", "print a document's stored text exactly"),
     "codebook": ("crosscase.cli.codebook", "show, load or extend the codebook"),
@@ -36,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "contrast": ("crosscase.cli.contrast", "codes found in one column only, the other only, or both"),
     "export": ("crosscase.cli.export", "export the report (docx, xlsx) or REFI-QDA (qdpx, qdc)"),
     "import-qdpx": ("crosscase.cli.import_qdpx", "a new project from a REFI-QDA .qdpx file"),
+    "log": ("crosscase.cli.log", "the change history: who did what, when"),
     "agreement": ("crosscase.cli.agreement", "how far two or more coders agree, per code"),
 }
 

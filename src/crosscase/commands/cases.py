@@ -201,7 +201,9 @@ class DeleteCase(Command):
 
     def details(self) -> dict[str, Any]:
         name = self._case[0]["name"] if self._case else None
-        return {"case": self.case_id, "case_name": name, "documents": self.documents,
+        return {"case": self.case_id, "case_name": name,
+                "documents": sorted(self._docs.document_ids),
+                "document_names": [r["name"] for r in self._docs.documents],
                 "codings": self.codings, "codes": sorted(self._docs.code_ids)}
 
 
@@ -248,3 +250,7 @@ class SetAttribute(Command):
         return self._change(
             changed, reshaped=[Kind.ATTRIBUTES] if self._created_attribute is not None else []
         )
+
+    def details(self) -> dict[str, Any]:
+        return {"scope": self.scope, "owner": self.owner_id, "name": self.name,
+                "value": self.value}

@@ -88,7 +88,13 @@ class ApplyCodings(Command):
         return _codings_change(self, self._rows, [])
 
     def details(self) -> dict[str, Any]:
-        return {"codings": self.ids}
+        return {"codings": self.ids, **_where(self._rows)}
+
+
+def _where(rows: list[Row]) -> dict[str, list[int]]:
+    """The documents and codes of coding rows, for the event log (the rows may go later)."""
+    return {"documents": sorted(id_set(r["document_id"] for r in rows)),
+            "codes": sorted(id_set(r["code_id"] for r in rows))}
 
 
 def _codings_change(cmd: Command, rows: list[Row], pins: list[Row]) -> Change:
@@ -125,7 +131,7 @@ class RemoveCodings(Command):
         return _codings_change(self, self._rows, self._pins)
 
     def details(self) -> dict[str, Any]:
-        return {"codings": self.ids}
+        return {"codings": self.ids, **_where(self._rows)}
 
 
 class ResizeCoding(Command):

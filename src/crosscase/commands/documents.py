@@ -246,6 +246,11 @@ class MoveDocument(Command):
         ))
         self._position = 0 if last is None else last + 1
 
+    @property
+    def unpinned(self) -> int:
+        """How many pinned quotes left the old case's framework cells."""
+        return len(self._pins)
+
     def _undo(self, session: Session, project: Project) -> None:
         session.execute(update(Document).where(Document.id == self.document_id).values(
             case_id=self._old["case_id"], position=self._old["position"],

@@ -1,0 +1,56 @@
+"""``crosscase case add|rename|delete PROJECT NAME [NEW]``."""
+
+from __future__ import annotations
+
+import argparse
+
+from crosscase.cli.common import add_project, open_
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=("add", "rename", "delete"), help="what to do")
+    add_project(p)
+    p.add_argument("name", metavar="NAME", help="the case (name or id)")
+    p.add_argument("new", metavar="NEW", nargs="?", help="the new name (rename only)")
+    p.add_argument("--parent", metavar="CASE", help="add: the case the new case sits under")
+    p.add_argument("--coder", metavar="NAME", help="who makes the change (default: your login)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from crosscase.commands.cases import CreateCase, DeleteCase, EditCase
+    from crosscase.domain.errors import UsageError
+    from crosscase.services import cases
+
+    if args.action != "rename" and args.new is not None:
+        raise UsageError(f"case {args.action} takes one NAME; only rename takes NEW")
+    if args.action == "rename" and not args.new:
+        raise UsageError("give the new name: crosscase case rename PROJECT NAME NEW")
+    if args.parent and args.action != "add":
+        raise UsageError("--parent goes with case add")
+    with open_(args) as project:
+        if args.coder:
+            project.coder_name = args.coder
+        if args.action == "add":
+            parent = None
+            if args.parent:
+                with project.session() as s:
+                    parent = cases.resolve(s, args.parent)
+            CreateCase(args.name, parent).do(project)
+            print(f"added case {args.name.strip()}")
+            return 0
+        with project.session() as s:
+            case_id = cases.resolve(s, args.name)
+            old = dict(cases.case_names(s))[case_id]
+        if args.action == "rename":
+            EditCase(case_id, name=args.new).do(project)
+            print(f"renamed case {old} to {args.new.strip()}")
+            return 0
+        cmd = DeleteCase(case_id)
+        cmd.do(project)
+        print(f"deleted case {old} with {_n(cmd.documents, 'document')} and "
+              f"{_n(cmd.codings, 'coding')}")
+    return 0
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -1,0 +1,94 @@
+"""The change history read back from the event log: sentences, names, filters, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from crosscase.commands.base import History
+from crosscase.commands.cases import CreateCase, EditCase, SetAttribute
+from crosscase.commands.coding import ApplyCodings
+from crosscase.commands.documents import DeleteDocument, MoveDocument, RenameDocument
+from crosscase.commands.memo import SetMemo
+from crosscase.db.project import Project
+from crosscase.services import cases, codebook, documents, history
+from crosscase.services.coding import CodingSpec
+
+
+def test_every_change_is_listed_with_who_what_and_on_which_document_or_code(
+    demo_project: Project,
+) -> None:
+    with demo_project.session() as s:
+        did = documents.resolve(s, "A-manager-interview")
+        code = codebook.resolve(s, "Co-design")
+        target = cases.resolve(s, "Case B: Tandem Circles")
+        n_before = len(history.entries(s))
+    h = History(demo_project)
+    demo_project.coder_name = "Ann"
+    h.push(ApplyCodings([CodingSpec(did, code, 0, 12)]))
+    h.push(RenameDocument(did, "Manager, March"))
+    h.push(MoveDocument(did, target))
+    h.push(SetMemo("document", did, "first interview"))
+    h.undo()
+    demo_project.coder_name = "Ben"
+    h.push(SetAttribute("document", did, "respondent", "manager"))
+    h.push(CreateCase("Case C"))
+    h.push(EditCase(h._done[-1].id, name="Case C: Riverside"))  # type: ignore[attr-defined]
+    h.push(DeleteDocument(did))
+    with demo_project.session() as s:
+        rows = history.entries(s)[n_before:]
+    said = [(r.coder, r.what) for r in rows]
+    assert said[0] == ("Ann", "Coded 1 passage(s): 'Co-design'")
+    assert said[1] == ("Ann", "Renamed document 'A-manager-interview' to 'Manager, March'")
+    assert said[2] == ("Ann", "Moved document 'Manager, March' from 'Case A: Millbrook Works' "
+                              "to 'Case B: Tandem Circles'")
+    assert said[3] == ("Ann", "Wrote memo on document 'Manager, March'")
+    assert said[4] == ("Ann", "Undone: Wrote memo on document 'Manager, March'")
+    assert rows[4].undo and rows[4].action == "undo SetMemo"
+    assert said[5] == ("Ben", "Set attribute 'respondent' of document 'Manager, March' to 'manager'")
+    assert said[6] == ("Ben", "New case 'Case C'")
+    assert said[7] == ("Ben", "Edited case 'Case C' to 'Case C: Riverside'")
+    assert said[8][1].startswith("Deleted document 'Manager, March' with ")
+    # the coded passage names its document and code; the deleted document keeps its name
+    assert [d.label() for d in rows[0].documents] == ["Manager, March (deleted)"]
+    assert [c.name for c in rows[0].codes] == ["Co-design"]
+    assert rows[0].codes[0].exists and not rows[0].documents[0].exists
+
+
+def test_filters_by_coder_document_code_and_text(demo_project: Project) -> None:
+    with demo_project.session() as s:
+        did = documents.resolve(s, "A-manager-interview")
+        code = codebook.resolve(s, "Co-design")
+    demo_project.coder_name = "Ann"
+    History(demo_project).push(ApplyCodings([CodingSpec(did, code, 0, 12)]))
+    with demo_project.session() as s:
+        everything = history.entries(s)
+        ann = history.entries(s, coder="Ann")
+        on_doc = history.entries(s, document=did)
+        on_code = history.entries(s, code=code)
+        found = history.entries(s, text="co-DESIGN")
+        newest = history.entries(s, newest_first=True)
+        assert "Ann" in history.coders(s)
+    assert [r.what for r in ann] == ["Coded 1 passage(s): 'Co-design'"]
+    assert on_doc[0].action == "document.import" and all(
+        did in {d.id for d in r.documents} for r in on_doc)
+    assert ann[0] in on_doc and ann[0] in on_code and ann[0] in found
+    assert len(on_doc) < len(everything) and newest[0] == everything[-1]
+
+
+def test_csv_has_a_header_and_one_row_per_entry(demo_project: Project) -> None:
+    with demo_project.session() as s:
+        rows = history.entries(s)
+    table = list(csv.reader(io.StringIO(history.csv_text(rows))))
+    assert table[0] == list(history.CSV_COLUMNS)
+    assert len(table) == len(rows) + 1
+    assert table[1][4] == "Created the project 'Co-production study'"
+
+
+def test_json_is_plain_values(demo_project: Project) -> None:
+    import json
+
+    with demo_project.session() as s:
+        rows = history.entries(s)
+    data = json.loads(json.dumps([r.as_json() for r in rows]))
+    assert {"id", "at", "coder", "action", "what", "documents", "codes", "cases"} <= set(data[-1])
