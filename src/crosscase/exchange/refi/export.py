@@ -24,8 +24,6 @@ only once it is complete and its ``project.qde`` validates against the schema.
 
 from __future__ import annotations
 
-import os
-import uuid
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -65,6 +63,7 @@ from crosscase.db.models import (
 from crosscase.db.project import Project
 from crosscase.domain.errors import CrosscaseError, UsageError
 from crosscase.domain.progress import Progress
+from crosscase.exchange.files import check_target, replacing
 from crosscase.exchange.refi import describe, guids
 from crosscase.exchange.refi.qdexml import CODEBOOK_NS, PROJECT_NS, schema_errors, xml_safe
 from crosscase.exchange.refi.report import ExportReport
@@ -107,31 +106,16 @@ def _color(raw: str | None) -> str | None:
 
 
 def _check_target(out: Path) -> None:
-    if not out.parent.exists():
-        raise UsageError(f"{out.parent}: no such folder")
-    if out.is_dir():
-        raise UsageError(f"{out}: is a folder; give a file name")
+    """Refuse a target that is a folder or a project's own file before any work."""
+    check_target(out)
 
 
 @contextmanager
 def _replacing(out: Path) -> Iterator[Path]:
-    """A temporary path beside ``out``, renamed to ``out`` on success, removed on failure."""
-    out = Path(out)
-    _check_target(out)
-    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
-    try:
+    """A temporary path beside ``out`` (owner-only, ``.NAME.crosscase-part-XXXXXXXX``),
+    renamed to ``out`` on success, removed on failure."""
+    with replacing(Path(out)) as tmp:
         yield tmp
-        try:
-            os.chmod(tmp, 0o600)
-        except OSError:
-            pass
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
 
 
 class _Writer:

@@ -7,8 +7,6 @@ citations, the codebook) is collected here in one read.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +19,7 @@ from crosscase.analysis.matrix import Layout, Matrix, fetch_segments, validate_c
 from crosscase.analysis.measures import MEASURES, format_value
 from crosscase.analysis.measures import measure as lookup_measure
 from crosscase.domain.errors import UsageError
+from crosscase.exchange.files import replacing
 from crosscase.services import codebook, framework
 from crosscase.services.codebook import CodeNode
 from crosscase.services.segments import Segment
@@ -171,25 +170,10 @@ def measure_names() -> list[str]:
 
 def write_private(out: Path, write: Callable[[Path], None]) -> Path:
     """Write through a temporary file beside ``out``, readable by the owner only,
-    then move it into place: a failed export never leaves half a file."""
+    then move it into place: a failed export never leaves half a file, and a
+    target that is a project or one of its files is refused before anything
+    is written (:mod:`crosscase.exchange.files`)."""
     out = Path(out)
-    if out.is_dir():
-        raise UsageError(f"{out}: is a folder; give a file name")
-    if not out.parent.exists():
-        raise UsageError(f"{out.parent}: no such folder")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        os.chmod(tmp, 0o600)
+    with replacing(out) as tmp:
         write(tmp)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    try:
-        os.chmod(out, 0o600)
-    except OSError:
-        pass
     return out
