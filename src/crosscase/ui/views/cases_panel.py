@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -19,8 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crosscase.commands.cases import CreateCase, SetAttribute
+from crosscase.commands.cases import CreateCase, DeleteCase, EditCase, SetAttribute
+from crosscase.commands.documents import DeleteDocument, MoveDocument, RenameDocument
 from crosscase.services import attributes
+from crosscase.services.cases import CaseEntry, DocumentEntry
 from crosscase.ui import messages
 from crosscase.ui.context import ProjectContext
 from crosscase.ui.models.attributes_model import AttributeModel, ParticipantsModel
@@ -31,10 +35,18 @@ TYPE_LABELS = {"Text": "text", "Number": "number", "Date (YYYY-MM-DD)": "date", 
 
 class _Tree(QTreeView):
     open_requested = Signal(QModelIndex)
+    rename_requested = Signal(QModelIndex)
+    delete_requested = Signal(QModelIndex)
 
     def keyPressEvent(self, e) -> None:
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.open_requested.emit(self.currentIndex())
+            return
+        if e.key() == Qt.Key.Key_F2 and self.currentIndex().isValid():
+            self.rename_requested.emit(self.currentIndex())
+            return
+        if e.key() == Qt.Key.Key_Delete and self.currentIndex().isValid():
+            self.delete_requested.emit(self.currentIndex())
             return
         super().keyPressEvent(e)
 
@@ -72,6 +84,8 @@ class CasesPanel(QWidget):
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.activated.connect(self._activated)
         self.tree.open_requested.connect(self._activated)
+        self.tree.rename_requested.connect(self.rename)
+        self.tree.delete_requested.connect(self.delete)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
@@ -266,19 +280,88 @@ class CasesPanel(QWidget):
             first = self.people_model.people[0].id
             self.context.push(SetAttribute("participant", first, got[0], None, got[1]))
 
+    # -- rename, move, delete ------------------------------------------------------------------
+    def rename(self, index: QModelIndex) -> None:
+        """Ask for a new name for the case or document at ``index`` (F2)."""
+        entry = self.model.entry(index)
+        if self.context is None or entry is None:
+            return
+        kind = self.model.kind(index)
+        what = "case" if kind == "case" else "document"
+        name = messages.ask_text(self, f"Rename {what}", f"New name for '{entry.name}':", entry.name)
+        if not name or name == entry.name:
+            return
+        if isinstance(entry, CaseEntry):
+            self.context.push(EditCase(entry.id, name=name))
+        else:
+            self.context.push(RenameDocument(entry.id, name))
+
+    def move_document(self, document_id: int, case_id: int) -> None:
+        if self.context is not None and self.context.push(MoveDocument(document_id, case_id)):
+            self.select_document(document_id)
+
+    def delete(self, index: QModelIndex) -> None:
+        """Delete the case or document at ``index`` after saying what goes with it (Delete)."""
+        entry = self.model.entry(index)
+        if self.context is None or entry is None:
+            return
+        title, text = delete_question(entry)
+        if not messages.confirm(self, title, text, "Delete"):
+            return
+        if isinstance(entry, CaseEntry):
+            self.context.push(DeleteCase(entry.id))
+        else:
+            self.context.push(DeleteDocument(entry.id))
+
     def _context_menu(self, pos) -> None:
         idx = self.tree.indexAt(pos)
         menu = QMenu(self)
         kind = self.model.kind(idx)
         entry = self.model.entry(idx)
-        if kind == "document" and entry is not None:
+        if kind == "document" and isinstance(entry, DocumentEntry):
             menu.addAction("Open", lambda: self.document_activated.emit(entry.id))
             menu.addAction("Document memo…", lambda: self.memo_requested.emit("document", entry.id))
             menu.addSeparator()
+            menu.addAction("Rename document…", lambda: self.rename(idx))
+            here = self.model.case_of(idx)
+            move = menu.addMenu("Move to case")
+            for other in self.model.cases:
+                if here is not None and other.id != here.id:
+                    move.addAction(other.name, partial(self.move_document, entry.id, other.id))
+            move.setEnabled(not move.isEmpty())
+            menu.addAction("Delete document…", lambda: self.delete(idx))
+            menu.addSeparator()
         case = self.model.case_of(idx)
         if case is not None:
+            case_idx = self.model.index_of_case(case.id)
             menu.addAction("Case memo…", lambda: self.memo_requested.emit("case", case.id))
             menu.addAction(f"Import into {case.name}…", lambda: self.import_requested.emit(case.name))
+            if kind == "case":
+                menu.addAction("Rename case…", lambda: self.rename(case_idx))
+                menu.addAction("Delete case…", lambda: self.delete(case_idx))
             menu.addSeparator()
         menu.addAction(self.new_case_action)
+        self.menu = menu  # for tests and screenshots: the menu now open
         menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def delete_question(entry: CaseEntry | DocumentEntry) -> tuple[str, str]:
+    """The confirmation's title and text: what a delete removes, with the number of codings."""
+    undo = "Edit ▸ Undo (Ctrl+Z) brings it all back."
+    if isinstance(entry, DocumentEntry):
+        return "Delete document", (
+            f"Delete the document '{entry.name}'?\n\n"
+            f"This removes {_n(entry.codings, 'coding')} made in it, with its memo, attributes "
+            f"and any of its quotes pinned in the matrix.\n\n{undo}"
+        )
+    codings = sum(d.codings for d in entry.documents)
+    return "Delete case", (
+        f"Delete the case '{entry.name}'?\n\n"
+        f"This removes its {_n(len(entry.documents), 'document')} with "
+        f"{_n(codings, 'coding')}, its {_n(entry.participants, 'participant')}, its attributes "
+        f"and its column of the framework matrix.\n\n{undo}"
+    )
