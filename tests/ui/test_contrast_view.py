@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis"))
 from matrix_data import Study, build_study
 from PySide6.QtCore import Qt
 
-from crosscase.analysis.contrast import BOTH, DEFINITION, ONLY_A, ONLY_B, contrast
+from crosscase.analysis.contrast import BOTH, ONLY_A, ONLY_B, contrast
 from crosscase.commands.codebook import CreateCode
 from crosscase.commands.coding import ApplyCodings
 from crosscase.db.project import Project
@@ -170,7 +170,11 @@ def test_contrast_groups_counts_and_back(qtbot: Any, study: Any, views: Any) -> 
     assert -1.0 <= bar < 0
     # the definition sits under the table
     definition = panel.definition.text()
-    assert "A is Case A and B is Case B." in definition and DEFINITION in definition
+    assert "A is Case A and B is Case B." in definition
+    # said in words, not by the frame's column names
+    for internal in ("segments_a", "rate_b", "only_a", "only_b", "occurs"):
+        assert internal not in definition
+    assert "only in Case A, only in Case B, or in both" in definition
     assert panel.definition.isVisible()
     assert "only in Case A" in view.status.text()
 

@@ -53,3 +53,14 @@ def test_matrix_and_contrast_fit_a_laptop_screen(window: Any, qtbot: Any) -> Non
     for widget in (view.excel_button, view.word_button, view.contrast_button):
         assert widget.isVisible() and on_screen(window, widget), widget.text()
     assert on_screen(window, view.side_panel)
+
+
+def test_contrast_note_is_in_words(window: Any, qtbot: Any) -> None:
+    view = window.show_matrix()
+    qtbot.waitUntil(lambda: view.settled, timeout=20_000)
+    qtbot.mouseClick(view.contrast_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.settled and view.contrast.definition.text() != "", timeout=20_000)
+    text = view.contrast.definition.text()
+    for internal in ("segments_a", "segments_b", "rate_a", "only_a", "only_b", "occurs:"):
+        assert internal not in text, text
+    assert "Millbrook Works" in text and "Tandem" in text

@@ -10,7 +10,7 @@ from PySide6.QtCore import (
     Signal,
     SignalInstance,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -44,6 +44,33 @@ class CodeTree(QTreeView):
 
     activated_code = Signal(int)
     delete_pressed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        #: a context menu was opened since the last left press: a rename that a click on
+        #: the selected code set to start (Qt waits out the double-click interval) is off
+        self._menu_opened = False
+
+    def menu_opened(self) -> None:
+        self._menu_opened = True
+
+    def mousePressEvent(self, e) -> None:
+        if e.button() == Qt.MouseButton.LeftButton:
+            self._menu_opened = False
+        super().mousePressEvent(e)
+
+    def edit(self, index, trigger=None, event=None):  # type: ignore[override]
+        if trigger is None:  # the slot: F2, the Rename action
+            self._menu_opened = False
+            return super().edit(index)
+        if trigger == QAbstractItemView.EditTrigger.SelectedClicked and isinstance(
+                event, QMouseEvent) and event.button() != Qt.MouseButton.LeftButton:
+            return False  # only a left click on the selected code renames it
+        if self._menu_opened and event is None:
+            # the delayed rename of a click that was followed by a right click
+            self._menu_opened = False
+            return False
+        return super().edit(index, trigger, event)
 
     def keyPressEvent(self, e) -> None:
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != self.State.EditingState:
@@ -312,6 +339,7 @@ class CodebookPanel(QWidget):
 
     def _context_menu(self, pos) -> None:
         idx = self.tree.indexAt(pos)
+        self.tree.menu_opened()
         menu = QMenu(self)
         if idx.isValid():
             self.tree.setCurrentIndex(idx)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from crosscase.analysis.columns import Column
+from crosscase.analysis.matrix import MEASURES
 from crosscase.ui.flow_layout import labelled, wrapping_bar
 from crosscase.ui.models.contrast_model import BAR_ROLE, CODE, DIFF, SEG_A, ContrastModel
 
@@ -211,6 +212,10 @@ class ContrastPanel(QWidget):
             self.table.setColumnWidth(DIFF, 160)
         self.note.setText(note)
         self.note.setVisible(bool(note))
+        if frame is not None:
+            internal = str(frame.attrs.get("definition", ""))
+            if internal and internal in definition:
+                definition = definition.replace(internal, in_words(frame))
         self.definition.setText(definition)
         if current is not None:
             self.select_code(current, quiet=True)
@@ -237,3 +242,20 @@ class ContrastPanel(QWidget):
         code = self.model.code_at(index)
         if code is not None:
             self.code_activated.emit(code)
+
+
+def in_words(frame: pd.DataFrame) -> str:
+    """What the contrast's columns mean, said with the names the table shows.
+
+    The analysis describes its frame by its column names (``segments_a``,
+    ``only_a``), which suit a CSV file; under the table the same is said in words.
+    """
+    a, b = frame.attrs.get("a", "A"), frame.attrs.get("b", "B")
+    segments = MEASURES["segments"].definition.partition(": ")[2]
+    rate = MEASURES["rate"].definition.partition(": ")[2]
+    return (
+        f"Segments: {segments} Per 1,000 words: {rate} "
+        f"Difference: the rate in {a} minus the rate in {b}; the bar points right where {a} "
+        f"is higher, left where {b} is. The codes are grouped as found only in {a}, only in "
+        f"{b}, or in both, the largest difference first; codes found in neither are left out."
+    )

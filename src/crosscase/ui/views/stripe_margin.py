@@ -47,6 +47,8 @@ class StripeMargin(QWidget):
         self._hits: list[tuple[QRect, Span]] = []
         #: the names on screen after the last paint: (coding id, text, along the bar?)
         self.shown_labels: list[tuple[int, str, bool]] = []
+        #: the memo marks after the last paint: (coding id, where)
+        self.memo_marks: list[tuple[int, QRectF]] = []
         self.label_font = QFont(self.font())
         self.text_h = 13
         self.lane = 24
@@ -89,6 +91,7 @@ class StripeMargin(QWidget):
         p.drawLine(0, 0, 0, self.height())
         self._hits = []
         self.shown_labels = []
+        self.memo_marks = []
         view = self.view
         if view.document_id is None:
             p.end()
@@ -154,6 +157,26 @@ class StripeMargin(QWidget):
                     end = min(end, ob.top() - 3)
             return end - column.top()
 
+        def free_slot(x0: float, y0: float, full: float) -> QRectF | None:
+            """The nearest row to ``y0`` with room for a name right of every bar in it."""
+            step = th + 1
+            rows = sorted(range(-8, 9), key=lambda i: (abs(i), -i))
+            for i in rows:
+                y = y0 + i * step
+                if y < 0 or y + th > h:
+                    continue
+                x, moved = x0, True
+                while moved:
+                    moved = False
+                    for ob in obstacles:
+                        if (ob.bottom() > y and ob.top() < y + th
+                                and ob.left() < x + self.MIN_LABEL and ob.right() > x):
+                            x, moved = ob.right() + 3, True
+                room = room_across(x, y)
+                if room >= self.MIN_LABEL:
+                    return QRectF(x, y, min(full + 2, room), th)
+            return None
+
         pending = []
         for sp, node, colour, bar in stripes:
             if node is None:
@@ -196,7 +219,13 @@ class StripeMargin(QWidget):
                 vertical = True
                 text = fm.elidedText(node.name, Qt.TextElideMode.ElideRight, int(rect.height()))
             else:
-                continue
+                # no room beside or along its bar (short codings overlapping on one line):
+                # the name goes to the nearest free row past the bars, in the code's colour
+                slot = free_slot(x0, band_top, full)
+                if slot is None:
+                    continue
+                rect, vertical = slot, False
+                text = fm.elidedText(node.name, Qt.TextElideMode.ElideRight, int(rect.width()))
             obstacles.append(rect)
             labels.append((sp, text, rect, vertical, colour))
 
@@ -235,10 +264,19 @@ class StripeMargin(QWidget):
                 p.setPen(QPen(text_colour, 1.5))
                 p.drawRoundedRect(bar.adjusted(-2.5, -2.5, 2.5, 2.5), 3, 3)
             if sp.memo:
-                p.setPen(QPen(pal.color(pal.ColorRole.Base), 1))
+                # a ring on the bar's head, light inside and dark around with a dark
+                # centre: it shows on any code colour, in either palette
+                d = max(bar_w + 6.0, round(th * 0.8))
+                mark = QRectF(bar.center().x() - d / 2, max(bar.top() - 2, 0.0), d, d)
+                p.setPen(QPen(text_colour, 1.6))
+                p.setBrush(pal.color(pal.ColorRole.Base))
+                p.drawEllipse(mark)
+                p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(text_colour)
-                d = bar_w + 3
-                p.drawEllipse(QRectF(bar.center().x() - d / 2, bar.top() - 1, d, d))
+                c = d * 0.36
+                p.drawEllipse(QRectF(mark.center().x() - c / 2, mark.center().y() - c / 2, c, c))
+                self.memo_marks.append((sp.id, mark))
+                self._hits.append((mark.toAlignedRect(), sp))
         p.end()
 
     def hit_rects(self, coding_id: int) -> list[QRect]:
