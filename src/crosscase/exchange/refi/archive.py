@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Self
 
+from crosscase.domain import limits
 from crosscase.domain.errors import ImportRefused
+from crosscase.domain.limits import size_text
 
 GiB = 1024**3
 MiB = 1024**2
@@ -24,12 +26,18 @@ MiB = 1024**2
 
 @dataclass(frozen=True)
 class Limits:
-    """How much an archive may inflate before it is refused as a zip bomb."""
+    """How much an archive may inflate before it is refused as a zip bomb.
 
-    max_total_bytes: int = 2 * GiB
-    max_ratio: float = 200.0
-    ratio_exempt_bytes: int = 1 * MiB  # small members compress well and are harmless
-    max_members: int = 200_000
+    The defaults are set in :mod:`crosscase.domain.limits`.
+    """
+
+    max_total_bytes: int = limits.QDPX_MAX_TOTAL_BYTES
+    max_ratio: float = limits.QDPX_MAX_RATIO
+    ratio_exempt_bytes: int = limits.QDPX_RATIO_EXEMPT_BYTES  # small members compress well
+    max_members: int = limits.QDPX_MAX_MEMBERS
+    max_xml_bytes: int = limits.QDPX_MAX_XML_BYTES
+    max_total_ratio: float = limits.QDPX_MAX_TOTAL_RATIO
+    total_ratio_above: int = limits.QDPX_TOTAL_RATIO_ABOVE
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -74,9 +82,11 @@ class Archive:
         if self.path.suffix.lower() == ".qde" and not head.startswith(b"PK"):
             # A bare project file without sources: allowed, its sources are reported missing.
             size = self.path.stat().st_size
-            if size > self.limits.max_total_bytes:
-                raise ImportRefused(f"{label}: {size} bytes is over the size limit")
+            if size > min(self.limits.max_total_bytes, self.limits.max_xml_bytes):
+                raise ImportRefused(self._xml_limit(label, size))
             self._loose_qde = self.path.read_bytes()
+            if len(self._loose_qde) > self.limits.max_xml_bytes:  # it grew while we looked
+                raise ImportRefused(self._xml_limit(label, len(self._loose_qde)))
             self.qde_name = self.path.name
             return
         if not zipfile.is_zipfile(self.path):
@@ -97,7 +107,7 @@ class Archive:
         infos = zf.infolist()
         if len(infos) > self.limits.max_members:
             raise ImportRefused(f"{label}: holds {len(infos)} files, more than a QDPX file can")
-        total = 0
+        total = packed = 0
         self.infos = {}
         for info in infos:
             problem = _member_path_problem(info.filename)
@@ -108,10 +118,11 @@ class Archive:
             if info.flag_bits & 0x1:
                 raise ImportRefused(f"{label}: member '{info.filename}' is encrypted")
             total += info.file_size
+            packed += info.compress_size
             if total > self.limits.max_total_bytes:
                 raise ImportRefused(
-                    f"{label}: would unpack to more than {self.limits.max_total_bytes} bytes; "
-                    "refused as a possible zip bomb"
+                    f"{label}: would unpack to more than {size_text(self.limits.max_total_bytes)}, "
+                    "the limit for everything read from one archive; refused as a possible zip bomb"
                 )
             if info.file_size > self.limits.ratio_exempt_bytes:
                 ratio = info.file_size / max(info.compress_size, 1)
@@ -125,7 +136,23 @@ class Archive:
             name = info.filename.replace("\\", "/")
             self.infos[name] = info
             self._by_base.setdefault(PurePosixPath(name).name.lower(), []).append(name)
+        if total > self.limits.total_ratio_above and total > self.limits.max_total_ratio * max(packed, 1):
+            raise ImportRefused(
+                f"{label}: would unpack to {size_text(total)} from {size_text(packed)}, more than "
+                f"{self.limits.max_total_ratio:.0f} times its packed size, the limit for a whole "
+                "archive; refused as a possible zip bomb"
+            )
         self.qde_name = self._find_qde()
+        declared = self.infos[self.qde_name].file_size
+        if declared > self.limits.max_xml_bytes:
+            raise ImportRefused(self._xml_limit(f"{label} ({self.qde_name})", declared))
+
+    def _xml_limit(self, label: str, size: int | None = None) -> str:
+        what = f"{size_text(size)}" if size is not None else "more"
+        return (
+            f"{label}: the project XML is {what}, over the {size_text(self.limits.max_xml_bytes)} "
+            "limit for XML read from an archive; not imported"
+        )
 
     def _find_qde(self) -> str:
         label = self.path.name
@@ -148,12 +175,14 @@ class Archive:
     # -- reading ------------------------------------------------------------------
 
     def qde(self) -> bytes:
+        """The project XML, never more than ``limits.max_xml_bytes`` of it."""
         if self._loose_qde is not None:
             return self._loose_qde
-        return self.read(self.qde_name)
+        return self.read(self.qde_name, cap=self.limits.max_xml_bytes)
 
-    def read(self, name: str) -> bytes:
-        """A member's bytes, read with a running check against the limits."""
+    def read(self, name: str, *, cap: int | None = None) -> bytes:
+        """A member's bytes, read with a running check against the limits
+        (and against ``cap``, the most this member may hold)."""
         assert self._zip is not None
         info = self.infos[name]
         label = self.path.name
@@ -167,7 +196,15 @@ class Archive:
                         break
                     got += len(chunk)
                     self._read_total += len(chunk)
-                    if got > info.file_size or self._read_total > self.limits.max_total_bytes:
+                    if cap is not None and got > cap:
+                        raise ImportRefused(self._xml_limit(f"{label} ({name})"))
+                    if self._read_total > self.limits.max_total_bytes:
+                        raise ImportRefused(
+                            f"{label}: unpacks to more than {size_text(self.limits.max_total_bytes)}, "
+                            "the limit for everything read from one archive; refused as a "
+                            "possible zip bomb"
+                        )
+                    if got > info.file_size:
                         raise ImportRefused(
                             f"{label}: member '{name}' inflates beyond its declared size; "
                             "refused as a possible zip bomb"
