@@ -48,10 +48,30 @@ def started() -> None:
         gc.enable()
 
 
+#: commands that only read the project: they open it read-only, so they work on a
+#: read-only file or folder and while another program holds SQLite's write lock
+READ_ONLY_COMMANDS = frozenset({"docs", "text", "segments", "matrix", "contrast", "export"})
+
+
+def reads_only(args: argparse.Namespace) -> bool:
+    """Whether the command in ``args`` never writes to its project."""
+    command = getattr(args, "command", None)
+    if command == "codebook":
+        return not (getattr(args, "load", None) or getattr(args, "add", None))
+    return command in READ_ONLY_COMMANDS
+
+
 def open_(args: argparse.Namespace) -> Project:
+    """Open the command's project: read-only for a command that only reads.
+
+    Every failure is a :class:`~crosscase.domain.errors.ProjectOpenError` (exit 3)
+    or :class:`~crosscase.domain.errors.DiskFull` with one line naming the file:
+    locked by Crosscase, busy in another program, damaged, read-only, not a
+    regular file, newer, or an upgrade that failed.
+    """
     from crosscase.db.project import open_project
 
-    project = open_project(Path(args.project_path))
+    project = open_project(Path(args.project_path), readonly=reads_only(args))
     started()
     return project
 

@@ -44,6 +44,34 @@ class NotAProject(ProjectOpenError):
     pass
 
 
+class ProjectDamaged(NotAProject):
+    """The file is a project (or was one) but SQLite cannot read it whole."""
+
+
+class NotARegularFile(NotAProject):
+    """A folder, named pipe, device, socket or symbolic-link loop was given as the project."""
+
+
+class ProjectReadOnly(ProjectOpenError):
+    """The project (or its folder) cannot be written; it can still be read."""
+
+
+class ProjectBusy(ProjectOpenError):
+    """Another program (not Crosscase) holds SQLite's lock on the file."""
+
+
+class UpgradeFailed(ProjectOpenError):
+    """An older project could not be upgraded; the file is left as it was."""
+
+
+class UnsafeLockFile(ProjectOpenError):
+    """The lock file's place holds a symbolic link or a folder."""
+
+
+class DiskFull(CrosscaseError):
+    """The disk (or the user's quota) is full; what was being written is rolled back."""
+
+
 class ImportRefused(CrosscaseError):
     """One input file cannot be imported; the reason is for the user."""
 

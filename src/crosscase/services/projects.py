@@ -14,11 +14,16 @@ from crosscase.services import codebook
 
 def new_project(path: Path, *, empty: bool = False, name: str | None = None) -> Project:
     project = create_project(Path(path), name=name)
-    if not empty:
-        nodes = codebook.read_codebook_file(codebook.DEFAULT_CODEBOOK)
-        with project.transaction() as s:
-            added = codebook.add_tree(s, nodes)
-            project.log(s, "codebook.load", source="default", codes=added)
+    try:
+        if not empty:
+            nodes = codebook.read_codebook_file(codebook.DEFAULT_CODEBOOK)
+            with project.transaction() as s:
+                added = codebook.add_tree(s, nodes)
+                project.log(s, "codebook.load", source="default", codes=added)
+    except BaseException:
+        project.discard()  # a failed new project (a full disk) leaves no file behind
+        raise
+    project.created()
     return project
 
 
