@@ -19,7 +19,6 @@ from crosscase.commands.memo import SetMemo
 from crosscase.db.models import (
     Annotation,
     Case,
-    Code,
     Coder,
     Coding,
     Document,
@@ -30,6 +29,7 @@ from crosscase.db.models import (
 )
 from crosscase.db.project import Project
 from crosscase.domain.extract import Extracted
+from crosscase.exchange.refi.export import export_guids
 from crosscase.io.importers import extract
 from crosscase.services import attributes, cases, codebook, documents
 from crosscase.services.coding import CodingSpec
@@ -199,7 +199,7 @@ def _snapshot(project: Project) -> dict[str, Any]:
                 for a in s.scalars(select(Annotation))
             ),
             "project_memo": s.get(ProjectInfo, 1).memo,  # type: ignore[union-attr]
-            "code_guids": sorted(g for g in s.scalars(select(Code.guid)) if g),
+            "code_guids": sorted(g for (table, _id), g in export_guids(s).items() if table == "code"),
         }
 
 

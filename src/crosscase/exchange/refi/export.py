@@ -17,6 +17,11 @@ What goes where (REFI-QDA 1.5):
 - memos -> ``Notes``, referred to by ``NoteRef`` from what they annotate;
 - document sets -> ``Sets`` with ``MemberSource``.
 
+An export only reads the project (it works on a read-only project and while
+another program holds SQLite's write lock): a row's GUID is the one it holds
+where that is valid and unique, else one derived from the project and the
+row, the same in every export (:func:`export_guids`).
+
 What the standard cannot carry is listed in the :class:`ExportReport`. The
 archive is written to a temporary file beside ``out`` and renamed into place
 only once it is complete and its ``project.qde`` validates against the schema.
@@ -31,6 +36,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from lxml import etree
@@ -65,7 +71,13 @@ from crosscase.domain.errors import CrosscaseError, UsageError
 from crosscase.domain.progress import Progress
 from crosscase.exchange.files import check_target, replacing
 from crosscase.exchange.refi import describe, guids
-from crosscase.exchange.refi.qdexml import CODEBOOK_NS, PROJECT_NS, schema_errors, xml_safe
+from crosscase.exchange.refi.qdexml import (
+    CODEBOOK_NS,
+    PROJECT_NS,
+    schema_errors,
+    valid_guid,
+    xml_safe,
+)
 from crosscase.exchange.refi.report import ExportReport
 from crosscase.services import attributes, codebook
 
@@ -118,6 +130,33 @@ def _replacing(out: Path) -> Iterator[Path]:
         yield tmp
 
 
+def export_guids(session: Session) -> dict[tuple[str, int], str]:
+    """Every row's REFI-QDA GUID by (table, id), read without writing to the project.
+
+    The stored GUID where it is valid and not already used by an earlier row
+    (the importer keeps them lower case without braces); else one derived from
+    the project's namespace, the table and the row id, so a row has the same
+    GUID in every export without it being stored. An export therefore works on a
+    read-only project and while another program holds SQLite's write lock.
+    """
+    pns = guids.project_namespace(session)
+    out: dict[tuple[str, int], str] = {}
+    seen: set[str] = set()
+    for model in guids.GUID_MODELS:
+        table = model.__tablename__
+        for row_id, stored in session.execute(select(model.id, model.guid).order_by(model.id)):
+            g = valid_guid(stored)
+            if g is None or g in seen:
+                g = guids.derive(pns, "row", table, row_id)
+                n = 0
+                while g in seen:
+                    n += 1
+                    g = guids.derive(pns, "row", table, row_id, n)
+            seen.add(g)
+            out[(table, row_id)] = g
+    return out
+
+
 class _Writer:
     """Builds the XML of one export in one read session."""
 
@@ -131,6 +170,14 @@ class _Writer:
         self.code_guid: dict[int, str] = {}
         self.coder_guid: dict[int, str] = {}
         self.comment_guids: set[str] = set()
+        self.gids = export_guids(session)
+
+    def g(self, model: type[Any], row_id: int) -> str:
+        return self.gids[(model.__tablename__, row_id)]
+
+    def with_guid(self, model: type[Any], row: Any) -> Any:
+        """``row`` (with an ``id``) as a plain namespace whose ``guid`` is its export GUID."""
+        return SimpleNamespace(**{**row._asdict(), "guid": self.g(model, row.id)})
 
     # -- element helpers ------------------------------------------------------------
 
@@ -175,7 +222,7 @@ class _Writer:
 
     def codes(self, parent: etree._Element, with_notes: bool) -> None:
         nodes = codebook.tree(self.s)
-        self.code_guid = {cid: str(g) for cid, g in self.s.execute(select(Code.id, Code.guid))}
+        self.code_guid = {cid: self.g(Code, cid) for cid in self.s.scalars(select(Code.id))}
         bad_colors: list[str] = []
         memos_left = 0
 
@@ -300,7 +347,6 @@ def export_qdpx(project: Project, out: Path, *, progress: Progress | None = None
     out = Path(out)
     report = ExportReport(out, "qdpx")
     with _replacing(out) as tmp:
-        guids.assign(project)
         with project.session() as s, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             xml = _ProjectWriter(s, report, zf, progress).build()
             errors = schema_errors(xml, "Project")
@@ -363,9 +409,10 @@ class _ProjectWriter(_Writer):
         if not coders:
             return
         box = self.el(root, "Users")
-        for cid, guid, name in coders:
+        for cid, _stored, name in coders:
+            guid = self.g(Coder, cid)
             self.el(box, "User", guid=guid, name=name)
-            self.coder_guid[cid] = str(guid)
+            self.coder_guid[cid] = guid
             self.report.counts["user"] += 1
 
     def cases(self, root: etree._Element, variables: dict[int, tuple[str, str, str]]) -> None:
@@ -376,12 +423,13 @@ class _ProjectWriter(_Writer):
         ).all()
         if not rows:
             return
+        rows = [self.with_guid(Case, r) for r in rows]
         values = attributes.raw_values(s, "case")
         docs: dict[int, list[str]] = defaultdict(list)
-        for case_id, guid in s.execute(
-            select(Document.case_id, Document.guid).order_by(Document.position, Document.id)
+        for case_id, doc_id in s.execute(
+            select(Document.case_id, Document.id).order_by(Document.position, Document.id)
         ):
-            docs[case_id].append(str(guid))
+            docs[case_id].append(self.g(Document, doc_id))
         names = {r.id: r.name for r in rows}
         nested: list[str] = []
         box = self.el(root, "Cases")
@@ -412,6 +460,7 @@ class _ProjectWriter(_Writer):
         ).all()
         if not docs:
             return
+        docs = [self.with_guid(Document, d) for d in docs]
         values = attributes.raw_values(s, "document")
         originals_left: Counter[str] = Counter()
         self.progress.start(len(docs), "Exporting")
@@ -478,6 +527,7 @@ class _ProjectWriter(_Writer):
             .where(Coding.document_id == document_id)
             .order_by(Coding.start, Coding.end, Coding.id)
         ).all()
+        rows = [self.with_guid(Coding, r) for r in rows]
         groups: dict[tuple[int, int], list[Any]] = {}
         for r in rows:
             groups.setdefault((r.start, r.end), []).append(r)
@@ -548,13 +598,14 @@ class _ProjectWriter(_Writer):
         ).all()
         if not rows:
             return  # never an empty <Sets/>
+        rows = [self.with_guid(DocumentSet, r) for r in rows]
         members: dict[int, list[str]] = defaultdict(list)
-        for set_id, guid in s.execute(
-            select(DocumentSetMember.set_id, Document.guid)
+        for set_id, doc_id in s.execute(
+            select(DocumentSetMember.set_id, Document.id)
             .join(Document, Document.id == DocumentSetMember.document_id)
             .order_by(Document.position, Document.id)
         ):
-            members[set_id].append(str(guid))
+            members[set_id].append(self.g(Document, doc_id))
         box = self.el(root, "Sets")
         for r in rows:
             e = self.el(box, "Set", guid=r.guid, name=r.name)
@@ -622,7 +673,6 @@ def export_qdc(project: Project, out: Path) -> ExportReport:
     with project.session() as s:
         if not s.scalar(select(func.count()).select_from(Code)):
             raise UsageError("the codebook is empty: there is nothing to export")
-    guids.assign(project)
     report = ExportReport(out, "qdc")
     with project.session() as s:
         w = _Writer(s, report, CODEBOOK_NS)
