@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import argparse
 
-from crosscase.cli.common import add_project, open_
+from crosscase.cli.common import add_project, open_, shown
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -28,7 +28,8 @@ def run(args: argparse.Namespace) -> int:
                                  case_ids=case_ids)
         if args.dry_run:
             for h in hits:
-                print(f"{h.case} / {h.document} {h.start}-{h.end}: {' '.join(h.text.split())[:90]}")
+                print(shown(f"{h.case} / {h.document} {h.start}-{h.end}: "
+                            f"{' '.join(h.text.split())[:90]}"))
             print(f"{len(hits)} hits")
             return 0
         cmd = ApplyCodings([CodingSpec(h.document_id, code_id, h.start, h.end) for h in hits],

@@ -4,7 +4,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crosscase.cli.common import add_project, open_, print_json
+from crosscase.cli.common import add_project, open_, print_json, shown
 
 if TYPE_CHECKING:
     from crosscase.commands.base import Command, StepFactory
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
                 print_json([n.as_json() for n in nodes.values()])
             else:
                 for n in nodes.values():
-                    print(f"{'  ' * n.depth}{n.name}  ({counts.get(n.id, 0)})")
+                    print(f"{'  ' * n.depth}{shown(n.name)}  ({counts.get(n.id, 0)})")
     return 0
 
 

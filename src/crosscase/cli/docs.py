@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import argparse
 
-from crosscase.cli.common import add_project, open_, print_json
+from crosscase.cli.common import add_project, open_, print_json, shown
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -20,5 +20,6 @@ def run(args: argparse.Namespace) -> int:
                     for r in rows])
         return 0
     for r in rows:
-        print(f"{r['id']:>5}  {r['case']:<30.30}  {r['name']:<40.40}  {r['format']:<5} {r['words']:>7} words")
+        case, name = shown(r["case"]), shown(r["name"])  # a name never splits the listing
+        print(f"{r['id']:>5}  {case:<30.30}  {name:<40.40}  {r['format']:<5} {r['words']:>7} words")
     return 0

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crosscase.cli.common import add_project, open_
+from crosscase.cli.common import add_project, open_, shown
 
 if TYPE_CHECKING:
     from crosscase.domain.progress import Progress
@@ -51,12 +51,12 @@ def run(args: argparse.Namespace) -> int:
         if result.status != "imported":
             if show:
                 sys.stderr.write("\r" + " " * 80 + "\r")
-            print(result.message, file=sys.stderr)
+            print(shown(result.message), file=sys.stderr)
 
     with open_(args) as project:
         rep = import_files(project, args.files, args.case, password=args.password,
                            allow_duplicates=args.keep_duplicates, progress=progress,
                            on_result=report)
     n_ok, n_skip, n_fail = len(rep.imported), len(rep.skipped), len(rep.failed)
-    print(f"imported {n_ok}, skipped {n_skip}, failed {n_fail} into case '{args.case}'")
+    print(shown(f"imported {n_ok}, skipped {n_skip}, failed {n_fail} into case '{args.case}'"))
     return 1 if n_fail else 0

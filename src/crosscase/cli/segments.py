@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import argparse
 
-from crosscase.cli.common import add_project, open_, print_json
+from crosscase.cli.common import add_project, open_, print_json, shown
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -27,6 +27,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for seg in segs:
         text = " ".join(seg.text.split())
-        print(f"[{seg.code}] \"{text}\" {seg.citation()}")
+        print(shown(f"[{seg.code}] \"{text}\" {seg.citation()}"))
     print(f"{len(segs)} segments")
     return 0

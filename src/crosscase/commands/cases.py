@@ -23,6 +23,7 @@ from crosscase.db.project import Project
 from crosscase.db.rows import Row, remove, restore, snapshot
 from crosscase.domain.changes import Change, Kind
 from crosscase.domain.errors import NotFound, UsageError
+from crosscase.domain.names import clean_name
 from crosscase.services import attributes
 
 
@@ -42,7 +43,7 @@ def _check_parent(session: Session, parent_id: int | None, case_id: int | None) 
 
 class CreateCase(Command):
     def __init__(self, name: str, parent_id: int | None = None, memo: str = "") -> None:
-        self.name, self.parent_id, self.memo = name.strip(), parent_id, memo
+        self.name, self.parent_id, self.memo = clean_name(name), parent_id, memo
         self.label = f"New case '{self.name}'"
         self.id: int | None = None
         self._row: list[Row] = []
@@ -90,7 +91,7 @@ class EditCase(Command):
             if values.get("parent_id") is not None:
                 _check_parent(session, values["parent_id"], case.id)
             if "name" in values:
-                values["name"] = name = str(values["name"]).strip()
+                values["name"] = name = clean_name(str(values["name"]))
                 if not name:
                     raise UsageError("a case needs a name")
                 other = session.scalar(select(Case.id).where(Case.name == name, Case.id != case.id))

@@ -14,13 +14,14 @@ from crosscase.db.project import Project
 from crosscase.db.rows import Row, remove, restore, snapshot
 from crosscase.domain.changes import Change, Kind
 from crosscase.domain.errors import NotFound, UsageError
+from crosscase.domain.names import clean_name
 from crosscase.services import codebook
 
 EDITABLE = ("name", "color", "definition", "inclusion", "exclusion", "example", "memo")
 
 
 def _check_name(session: Session, name: str, parent: int | None, exclude: int | None) -> str:
-    name = name.strip()
+    name = clean_name(name)  # one readable line: no control characters
     if not name:
         raise UsageError("a code needs a name")
     if codebook.SEP in name:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from crosscase.db.models import Case, Coding, Document, Participant, Turn
 from crosscase.domain.errors import NotFound, UsageError
+from crosscase.domain.names import clean_name
 
 
 def resolve(session: Session, spec: str | int) -> int:
@@ -24,7 +25,7 @@ def resolve(session: Session, spec: str | int) -> int:
 
 
 def ensure(session: Session, name: str) -> int:
-    name = name.strip()
+    name = clean_name(name)  # one readable line: no control characters
     if not name:
         raise UsageError("a case needs a name")
     cid = session.scalar(select(Case.id).where(Case.name == name))

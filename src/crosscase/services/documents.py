@@ -32,6 +32,7 @@ from crosscase.domain.errors import (
     UsageError,
 )
 from crosscase.domain.extract import Extracted
+from crosscase.domain.names import clean_name
 from crosscase.domain.progress import Progress
 from crosscase.services import cases
 
@@ -117,14 +118,15 @@ def store(
     text = extracted.text
     doc = Document(
         case_id=case_id,
-        name=_unique_name(session, case_id, name),
+        # a file name may hold bytes that are not UTF-8 or control characters
+        name=_unique_name(session, case_id, clean_name(name) or "document"),
         format=extracted.format,
         text=text,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         chars=len(text),
         words=word_count(text),
         original=original,
-        original_name=original_name,
+        original_name=clean_name(original_name) if original_name is not None else None,
         original_sha256=hashlib.sha256(original).hexdigest() if original is not None else None,
         position=session.scalar(
             select(func.coalesce(func.max(Document.position) + 1, 0)).where(
