@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from crosscase.domain.changes import Change, Kind
 from crosscase.services import cases, codebook, segments
+from crosscase.services import context as around
 from crosscase.services.segments import Segment
 from crosscase.ui import theme
 from crosscase.ui.context import ProjectContext
@@ -33,6 +34,8 @@ class SegmentsView(QWidget):
         self.context = context
         self.code_id: int | None = None
         self.shown: list[Segment] = []
+        #: the text around each shown passage, by (document, start, end)
+        self.around: dict[tuple[int, int, int], around.Surrounding] = {}
 
         self.title = QLabel()
         f = self.title.font()
@@ -45,6 +48,13 @@ class SegmentsView(QWidget):
         self.subcodes = QCheckBox("Include sub-codes")
         self.subcodes.setChecked(True)
         self.subcodes.toggled.connect(self.refresh)
+        self.context_box = QComboBox()
+        self.context_box.setToolTip("How much of the text around each passage to show, dimmed")
+        for key, label in (("none", "No context"), ("sentence", "Sentence around"),
+                           ("paragraph", "Paragraph around"), ("turn", "Speaker's turn")):
+            self.context_box.addItem(label, key)
+        self.context_box.setCurrentIndex(self.context_box.findData("sentence"))
+        self.context_box.currentIndexChanged.connect(self.refresh)
         self.count = QLabel()
         self.count.setEnabled(False)
         self.browser = QTextBrowser()
@@ -58,7 +68,8 @@ class SegmentsView(QWidget):
         self.case_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.case_box.setMinimumContentsLength(14)
-        self.controls = wrapping_bar(self.count, self.case_box, self.subcodes)
+        self.controls = wrapping_bar(self.count, self.case_box, self.subcodes,
+                                     self.context_box)
         head = QVBoxLayout()
         head.setContentsMargins(12, 8, 8, 4)
         head.addWidget(self.title)
@@ -127,7 +138,10 @@ class SegmentsView(QWidget):
         case_id = self.case_box.currentData()
         with self.context.project.session() as s:
             found = segments.fetch(s, code_ids=ids, case_ids=[case_id] if case_id else None)
-        self.shown = found[:MAX_SHOWN]
+            self.shown = found[:MAX_SHOWN]
+            self.around = around.surrounding(
+                s, [(sg.document_id, sg.start, sg.end) for sg in self.shown],
+                str(self.context_box.currentData() or "none"))
         self.title.setText(f"Coded segments: {node.path.replace('/', ' › ')}")
         n_cases = len({sg.case_id for sg in found})
         self.count.setText(
@@ -157,6 +171,14 @@ class SegmentsView(QWidget):
             if sg.code_id != self.code_id and node is not None:
                 sub = f" · <span style='color:{bar}'>■</span> {html.escape(node.name)}"
             text = html.escape(sg.text).replace("\n", "<br/>")
+            ctx = self.around.get((sg.document_id, sg.start, sg.end))
+            if ctx is not None and (ctx.before or ctx.after):
+                # the passage as it reads in its document: context dimmed, the coded words not
+                speaker = (f"<span style='color:{dim}'>{html.escape(sg.speaker)}: </span>"
+                           if sg.speaker and not ctx.before.lstrip().startswith(sg.speaker)
+                           else "")
+                text = (f"{speaker}<span style='color:{dim}'>{_lines(ctx.before)}</span>"
+                        f"{text}<span style='color:{dim}'>{_lines(ctx.after)}</span>")
             memo = ""
             if sg.memo:
                 memo = (f"<div style='margin-top:4px'><i>Memo:</i> "
@@ -184,3 +206,7 @@ class SegmentsView(QWidget):
                 self.jump_requested.emit(sg.document_id, sg.start, sg.end)
         elif kind == "memo":
             self.memo_requested.emit("coding", sid)
+
+
+def _lines(text: str) -> str:
+    return html.escape(text).replace("\n", "<br/>")
