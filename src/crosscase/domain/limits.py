@@ -79,3 +79,36 @@ BUSY_RETRY_SECONDS = 2.0
 #: it is this many seconds old; a killed import's temporary project, whose lock shows
 #: that nobody writes it, is removed at once
 STALE_TEMPORARY_SECONDS = 600
+
+# --- PDF (crosscase.io.importers.pdf) ----------------------------------------------
+
+#: bytes one PDF stream may decode to (FlateDecode, LZW, RunLength, ASCII85 ...);
+#: a dense page's content is well under 1 MiB, an embedded CJK font some 20 MiB
+MAX_PDF_STREAM_BYTES = 64 * MiB
+#: bytes all the streams of one PDF may decode to, together, in one process
+MAX_PDF_DECODED_BYTES = 256 * MiB
+#: bytes of content (page and form streams, each time a form is drawn) one page may run;
+#: pdfminer interprets about half a mebibyte of operators a second
+MAX_PDF_PAGE_CONTENT_BYTES = 8 * MiB
+#: characters on one page; a dense page of small print has some 6,000
+MAX_PDF_PAGE_CHARS = 200_000
+#: lines, curves, rectangles and images on one page
+MAX_PDF_PAGE_GRAPHICS = 200_000
+#: text boxes on one page that pdfminer orders by its hierarchical grouping (whose work
+#: grows with the cube of their number); a page with more is read in plain top-to-bottom,
+#: left-to-right order of its boxes instead
+MAX_PDF_PAGE_TEXT_BOXES = 400
+
+# --- parallel extraction (crosscase.io.importers.parallel) --------------------------
+
+#: a PDF with at least this many pages is laid out in worker processes
+PARALLEL_PDF_MIN_PAGES = 8
+#: worker processes at most (one fewer than the machine's cores, the importing process
+#: being the last one)
+MAX_IMPORT_WORKERS = 8
+
+# --- memory -------------------------------------------------------------------------
+
+#: peak Python memory of one file's extract() is at most this many times the larger of
+#: the file's size and its extracted text's size in UTF-8 (tests/io/importers/test_import_memory.py)
+IMPORT_PEAK_MEMORY_FACTOR = 12

@@ -321,48 +321,145 @@ def _page_lines(number: int, layout: LTPage, ltypes: LayoutTypes) -> PageLines:
     return page
 
 
-def extract_pdf(data: bytes, name: str, password: str | None = None) -> Extracted:
-    from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import (
-        LAParams,
-        LTContainer,
-        LTFigure,
-        LTImage,
-        LTTextBox,
-        LTTextLine,
-    )
+def _open(data: bytes, name: str, password: str | None) -> Any:
+    """pdfminer's document, or a refusal that says what is wanted."""
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-    from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
 
-    ltypes = (LTTextBox, LTTextLine, LTFigure, LTImage, LTContainer)
-    with _quiet_pdfminer():
-        parser = PDFParser(io.BytesIO(data))
-        try:
-            document = PDFDocument(parser, password=password or "")
-        except PDFPasswordIncorrect:
-            if password:
-                raise PasswordRequired(
-                    f"{name}: the password is wrong; give the right one (--password)"
-                ) from None
+    parser = PDFParser(io.BytesIO(data))
+    try:
+        return PDFDocument(parser, password=password or "")
+    except PDFPasswordIncorrect:
+        if password:
             raise PasswordRequired(
-                f"{name}: is password-protected; give the password (--password)"
+                f"{name}: the password is wrong; give the right one (--password)"
             ) from None
-        except PDFEncryptionError as exc:
-            raise ImportRefused(
-                f"{name}: is encrypted in a way Crosscase cannot open ({exc}); "
-                "save an unencrypted copy and import that"
-            ) from None
-        resources = PDFResourceManager(caching=True)
-        device = PDFPageAggregator(resources, laparams=LAParams(all_texts=True))
-        interpreter = PDFPageInterpreter(resources, device)
+        raise PasswordRequired(
+            f"{name}: is password-protected; give the password (--password)"
+        ) from None
+    except PDFEncryptionError as exc:
+        raise ImportRefused(
+            f"{name}: is encrypted in a way Crosscase cannot open ({exc}); "
+            "save an unencrypted copy and import that"
+        ) from None
 
+
+def _refusal(name: str, number: int | None, reason: object) -> ImportRefused:
+    where = f"page {number}: " if number is not None else ""
+    return ImportRefused(f"{name}: {where}{reason}; nothing imported")
+
+
+class _Reader:
+    """Lays out the pages of one opened document, one at a time, within the limits."""
+
+    def __init__(self, data: bytes, name: str, password: str | None) -> None:
+        from pdfminer.layout import LTContainer, LTFigure, LTImage, LTTextBox, LTTextLine
+        from pdfminer.pdfpage import PDFPage
+
+        from crosscase.io.importers import pdfread
+
+        self.name = name
+        self.budget = pdfread.new_budget()
+        self.ltypes: LayoutTypes = (LTTextBox, LTTextLine, LTFigure, LTImage, LTContainer)
+        with self.bounded():
+            document = _open(data, name, password)
+            try:
+                self.pages = list(PDFPage.create_pages(document))
+            except pdfread.PdfLimit as exc:
+                raise _refusal(name, None, exc) from None
+        self.interpreter, self.device = pdfread.page_reader()
+
+    @contextmanager
+    def bounded(self) -> Iterator[None]:
+        from crosscase.io.importers import pdfread
+
+        with _quiet_pdfminer(), pdfread.budget(self.budget):
+            yield
+
+    def read(self, indices: Iterable[int]) -> list[PageLines]:
+        """The lines of the pages at ``indices`` (0-based), in that order."""
+        from crosscase.io.importers.pdfread import PdfLimit
+
+        out = []
+        with self.bounded():
+            for i in indices:
+                try:
+                    self.interpreter.process_page(self.pages[i])
+                    out.append(_page_lines(i + 1, self.device.get_result(), self.ltypes))
+                except PdfLimit as exc:
+                    raise _refusal(self.name, i + 1, exc) from None
+                finally:
+                    self.device.result = None  # let the page's layout go
+        return out
+
+
+# one document per worker process, kept while its pages are handed out
+_worker_reader: tuple[str, _Reader] | None = None
+
+
+def _read_in_worker(
+    key: str, data: bytes, name: str, password: str | None, indices: list[int]
+) -> list[PageLines]:
+    global _worker_reader
+    if _worker_reader is None or _worker_reader[0] != key:
+        _worker_reader = None  # the last document goes before the next is opened
+        _worker_reader = (key, _Reader(data, name, password))
+    return _worker_reader[1].read(indices)
+
+
+#: bytes of a PDF sent to a worker per page laid out there: a large file goes in
+#: chunks of several pages so that copying it costs little beside laying them out
+_BYTES_PER_PAGE_SENT = 4 * 1024 * 1024
+
+
+def _read_pages(data: bytes, name: str, password: str | None) -> list[PageLines]:
+    from crosscase.domain.limits import PARALLEL_PDF_MIN_PAGES
+    from crosscase.io.importers import parallel
+
+    reader = _Reader(data, name, password)
+    n = len(reader.pages)
+    progress = parallel.pages_progress()
+    if progress is not None:
+        progress.start(n, name)
+    pool = parallel.active()
+    own = None
+    if pool is None and n >= PARALLEL_PDF_MIN_PAGES and parallel.may_start():
+        pool = own = parallel.Workers()
+    if pool is None or n < PARALLEL_PDF_MIN_PAGES:
         read: list[PageLines] = []
-        for number, page in enumerate(PDFPage.create_pages(document), start=1):
-            interpreter.process_page(page)
-            read.append(_page_lines(number, device.get_result(), ltypes))
-            device.result = None  # let the page's layout go
+        for i in range(n):
+            if progress is not None:
+                progress.check()
+            read.extend(reader.read([i]))
+            if progress is not None:
+                progress.advance()
+        return read
+    try:
+        per_job = max(1, -(-len(data) // _BYTES_PER_PAGE_SENT))
+        jobs = [list(range(i, min(n, i + per_job))) for i in range(0, n, per_job)]
+        key = parallel.document_key(data)
+        read = []
+        for outcome in parallel.ordered(
+            jobs,
+            reader.read,
+            lambda job: (_read_in_worker, (key, data, name, password, job)),
+            pool,
+            check=progress.check if progress is not None else None,
+        ):
+            pages = outcome.get()
+            read.extend(pages)
+            if progress is not None:
+                progress.advance(steps=len(pages))
+        return read
+    finally:
+        if own is not None:
+            own.close()
+
+
+def extract_pdf(data: bytes, name: str, password: str | None = None) -> Extracted:
+    """The text of a PDF; a long one is laid out in worker processes (see
+    :mod:`crosscase.io.importers.parallel`), with the same result."""
+    read = _read_pages(data, name, password)
     if not read:
         raise ImportRefused(f"{name}: cannot be read as pdf (corrupt or truncated file)")
     text, pages = _assemble(read, find_furniture(read))
