@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.segments_view: QWidget | None = None
         self.search_view: QWidget | None = None
         self.matrix_view: QWidget | None = None
+        self.history_view: QWidget | None = None
         self.import_dialog: QWidget | None = None
         self.shortcuts_dialog: QWidget | None = None
         self.about_dialog: QWidget | None = None
@@ -203,6 +204,8 @@ class MainWindow(QMainWindow):
                                             "Ctrl+R", "Everything coded with the selected code")
         self.matrix_action = self._action(v, "Cross-case &matrix", self.show_matrix,
                                           "Ctrl+Shift+X", "Codes by cases, side by side")
+        self.history_action = self._action(v, "Change &history", self.show_history, "Ctrl+Shift+H",
+                                           "Every change to the project: who, when, what")
         v.addSeparator()
         self._action(v, "Zoom &in", lambda: self.zoom(1), ["Ctrl+=", "Ctrl++"])
         self._action(v, "Zoom &out", lambda: self.zoom(-1), "Ctrl+-")
@@ -237,7 +240,7 @@ class MainWindow(QMainWindow):
         self._action(h, "&About Crosscase", self.show_about)
 
         self.project_actions = [self.import_action, self.close_action, self.find_action,
-                                self.segments_action, self.matrix_action,
+                                self.segments_action, self.matrix_action, self.history_action,
                                 self.export_qdpx_action, self.export_qdc_action,
                                 self.load_qdc_action]
 
@@ -328,7 +331,7 @@ class MainWindow(QMainWindow):
             return
         for view in list(self.documents.values()):
             self._remove_tab(view)
-        for attr in ("segments_view", "search_view", "matrix_view"):
+        for attr in ("segments_view", "search_view", "matrix_view", "history_view"):
             w = getattr(self, attr)
             if w is not None:
                 self._remove_tab(w)
@@ -425,7 +428,7 @@ class MainWindow(QMainWindow):
         if isinstance(widget, DocumentView):
             self.documents = {k: v for k, v in self.documents.items() if v is not widget}
             widget.detach()
-        for attr in ("segments_view", "search_view", "matrix_view"):
+        for attr in ("segments_view", "search_view", "matrix_view", "history_view"):
             if getattr(self, attr) is widget:
                 setattr(self, attr, None)
         widget.deleteLater()
@@ -508,6 +511,22 @@ class MainWindow(QMainWindow):
             prompt=f"Code the {n} checked hit{'s' * (n != 1)} to which code?",
             recent=self.context.recent_codes, on_create=view.autocode_new,
         )
+
+    def show_history(self) -> QWidget | None:
+        if self.context is None:
+            return None
+        from crosscase.ui.views.history_view import HistoryView
+
+        if self.history_view is None:
+            view = HistoryView(self.context)
+            view.document_requested.connect(self.open_document)
+            self.history_view = view
+            self.tabs.addTab(view, "History")
+        self.tabs.setCurrentWidget(self.history_view)
+        self._show_tabs_or_hint()
+        assert isinstance(self.history_view, HistoryView)
+        self.history_view.filter.setFocus()
+        return self.history_view
 
     def show_matrix(self) -> QWidget | None:
         if self.context is None:

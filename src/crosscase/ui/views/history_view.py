@@ -1,0 +1,188 @@
+"""The change history: who did what, when, to which document or code; filter; CSV.
+
+Reads the project's event log through ``services.history`` and follows each
+command's change (debounced), so the newest step appears as it is made.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crosscase.services import history
+from crosscase.services.history import HistoryEntry
+from crosscase.ui import messages
+from crosscase.ui.context import ProjectContext
+from crosscase.ui.models.history_model import HistoryModel
+
+EVERYONE = "Everyone"
+#: the kinds of step the filter offers, by the commands they cover
+KINDS: dict[str, tuple[str, ...]] = {
+    "All changes": (),
+    "Coding": ("ApplyCodings", "RemoveCodings", "ResizeCoding"),
+    "Codebook": ("CreateCode", "EditCode", "MoveCode", "DeleteCode", "MergeCodes",
+                 "LoadCodebook", "codebook.load"),
+    "Cases and documents": ("CreateCase", "EditCase", "DeleteCase", "RenameDocument",
+                            "MoveDocument", "DeleteDocument", "document.import"),
+    "Memos and attributes": ("SetMemo", "SetAttribute"),
+    "Matrix": ("SetFrameworkCell", "PinQuote", "UnpinQuote", "SetRatingScale"),
+}
+
+
+class HistoryView(QWidget):
+    #: a document id, when a row naming a document that still exists is opened
+    document_requested = Signal(int)
+
+    def __init__(self, context: ProjectContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.all: list[HistoryEntry] = []
+        self.model = HistoryModel()
+
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter: a word, a document, a code…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._apply_filter)
+        self.coder = QComboBox()
+        self.coder.setToolTip("Only the changes one person made")
+        self.coder.currentIndexChanged.connect(self._apply_filter)
+        self.kind = QComboBox()
+        self.kind.addItems(list(KINDS))
+        self.kind.setToolTip("Only one kind of change")
+        self.kind.currentIndexChanged.connect(self._apply_filter)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setToolTip("Save the changes listed here as a CSV file")
+        self.export_button.clicked.connect(lambda: self.export_csv())
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter, 1)
+        bar.addWidget(self.coder)
+        bar.addWidget(self.kind)
+        bar.addWidget(self.export_button)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._open)
+        self.table.activated.connect(self._open)
+
+        self.summary = QLabel()
+        self.summary.setEnabled(False)
+        self.summary.setWordWrap(True)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addLayout(bar)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.summary)
+
+        self._reload_soon = QTimer(self)
+        self._reload_soon.setSingleShot(True)
+        self._reload_soon.setInterval(150)
+        self._reload_soon.timeout.connect(self.reload)
+        context.change_applied.connect(self._changed)
+        self.reload()
+        for col, width in enumerate((150, 110, 420, 200)):
+            self.table.setColumnWidth(col, width)
+
+    # -- reading -------------------------------------------------------------
+    def _changed(self, _change: object) -> None:
+        self._reload_soon.start()  # once for a burst of changes
+
+    def reload(self) -> None:
+        """Read the log again (newest first) and keep the filters as they are."""
+        with self.context.project.session() as s:
+            self.all = history.entries(s, newest_first=True)
+            coders = history.coders(s)
+        chosen = self.coder.currentText()
+        self.coder.blockSignals(True)
+        self.coder.clear()
+        self.coder.addItems([EVERYONE, *coders])
+        self.coder.setCurrentIndex(max(0, self.coder.findText(chosen)))
+        self.coder.blockSignals(False)
+        self._apply_filter()
+
+    def shown(self) -> list[HistoryEntry]:
+        """The entries the filters keep, as listed."""
+        return list(self.model.rows)
+
+    def _apply_filter(self) -> None:
+        text = self.filter.text().strip().casefold()
+        who = self.coder.currentText()
+        kinds = KINDS.get(self.kind.currentText(), ())
+        rows = [
+            h for h in self.all
+            if (not text or text in h.text())
+            and (who in ("", EVERYONE) or h.coder == who)
+            and (not kinds or h.command in kinds)
+        ]
+        self.model.set_rows(rows)
+        n, total = len(rows), len(self.all)
+        people = len({h.coder for h in rows})
+        self.summary.setText(
+            f"{n:,} of {total:,} changes, by {people} {'person' if people == 1 else 'people'}. "
+            "Every change is recorded as it is made; undone steps are greyed. "
+            "Double-click a row to open its document."
+        )
+
+    def _open(self, index: QModelIndex) -> None:
+        h = self.model.entry(index)
+        if h is None:
+            return
+        for d in h.documents:
+            if d.exists:
+                self.document_requested.emit(d.id)
+                return
+        messages.status(self, "That change names no document that is still in the project.")
+
+    # -- export -----------------------------------------------------------------
+    def export_csv(self, path: Path | None = None) -> Path | None:
+        """Write the listed entries to a CSV file (asks where, unless given)."""
+        if path is None:
+            stem = self.context.project.path.stem
+            path = messages.ask_save_file(
+                self, "Export history", "CSV files (*.csv)",
+                self.context.project.path.with_name(f"{stem} history.csv"), suffix=".csv",
+            )
+        if path is None:
+            return None
+        from crosscase.exchange.reports.report_data import write_private
+
+        body = history.csv_text(self.shown())
+
+        def write(tmp: Path) -> None:
+            tmp.write_text(body, encoding="utf-8-sig")  # the mark tells Excel it is UTF-8
+
+        try:
+            out = write_private(path, write)
+        except Exception as exc:  # noqa: BLE001 - any failure is one message
+            messages.error(self, "Export history", messages.describe(exc))
+            return None
+        messages.status(self, f"Saved {len(self.shown()):,} changes to {out}")
+        return out
+
+    def keyPressEvent(self, e) -> None:
+        if e.key() == Qt.Key.Key_Escape and self.filter.text():
+            self.filter.clear()
+            return
+        super().keyPressEvent(e)
