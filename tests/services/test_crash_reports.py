@@ -118,7 +118,7 @@ def test_import_of_a_file_that_breaks_a_reader(
     project: object, tmp_path: Path, data_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from crosscase.db.project import Project
-    from crosscase.services import cases, documents
+    from crosscase.services import documents
 
     assert isinstance(project, Project)
     f = tmp_path / "interview.txt"
@@ -131,9 +131,7 @@ def test_import_of_a_file_that_breaks_a_reader(
     import crosscase.io.importers as importers
 
     monkeypatch.setattr(importers, "extract", broken)
-    with project.transaction() as s:
-        case_id = cases.ensure(s, "Case A")
-    report = documents.import_files(project, [f], case_id)
+    report = documents.import_files(project, [f], "Case A")
     [failed] = report.failed
     assert failed.message.startswith("interview.txt: cannot be imported (something went wrong")
     assert "IndexError" not in failed.message and SECRET not in failed.message
