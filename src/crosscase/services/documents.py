@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
@@ -35,6 +35,9 @@ from crosscase.domain.extract import Extracted
 from crosscase.domain.names import clean_name
 from crosscase.domain.progress import Progress
 from crosscase.services import cases
+
+if TYPE_CHECKING:
+    from crosscase.io.importers.parallel import Prepared
 
 _WORD = re.compile(r"\w+")
 
@@ -202,21 +205,33 @@ def import_files(
     progress.start(len(files), "Importing")
     with project.transaction() as s:
         case_id = cases.ensure(s, case)
-    for path in files:
+    from crosscase.io.importers import parallel
+
+    def wanted(path: Path, data: bytes) -> bool:
+        return allow_duplicates or _duplicate_of(project, data) is None
+
+    # Files are read and extracted ahead of storing, in worker processes where the
+    # machine has cores to spare (a long PDF alone: its pages); each is stored
+    # here, in order, in its own transaction.
+    pages = parallel.LinkedProgress(progress, files[0].name) if len(files) == 1 else None
+    with parallel.workers() as pool, parallel.reporting_pages(pages):
+        prepared = parallel.extract_files(
+            files, password=password, wanted=wanted, check=progress.check, pool=pool
+        )
         try:
-            progress.check()
+            for item in prepared:
+                progress.check()
+                result = _import_one(project, item, case_id, allow_duplicates)
+                if progress.cancelled and result.status == "failed":
+                    raise Cancelled("cancelled by the user")  # (it failed for that)
+                report.results.append(result)
+                if on_result:
+                    on_result(result)
+                progress.advance(item.path.name)
         except Cancelled:
             report.cancelled = True
-            break
-        result = _import_one(project, path, case_id, password, allow_duplicates)
-        report.results.append(result)
-        if on_result:
-            on_result(result)
-        try:
-            progress.advance(path.name)
-        except Cancelled:
-            report.cancelled = True
-            break
+        finally:
+            prepared.close()
     if report.imported:
         from crosscase.domain.changes import Change, Kind
 
@@ -230,34 +245,39 @@ def import_files(
     return report
 
 
-def _import_one(
-    project: Project, path: Path, case_id: int, password: str | None, allow_duplicates: bool
-) -> FileResult:
-    from crosscase.io.importers import extract
+def _duplicate_of(project: Project, data: bytes) -> tuple[str, str] | None:
+    """(document, case) of a document imported from the same bytes, if there is one."""
+    digest = hashlib.sha256(data).hexdigest()
+    with project.session() as s:
+        dup = s.execute(
+            select(Document.name, Case.name)
+            .join(Case, Case.id == Document.case_id)
+            .where(Document.original_sha256 == digest)
+        ).first()
+    return None if dup is None else (dup[0], dup[1])
 
+
+def _import_one(
+    project: Project, item: Prepared, case_id: int, allow_duplicates: bool
+) -> FileResult:
+    path = item.path
     try:
         try:
-            data = path.read_bytes()
+            data = item.read()
         except FileNotFoundError:
             raise ImportRefused(f"{path.name}: no such file") from None
         except IsADirectoryError:
             raise ImportRefused(f"{path.name}: is a folder, not a file") from None
         except OSError as exc:
             raise ImportRefused(f"{path.name}: cannot be read ({exc.strerror})") from None
-        digest = hashlib.sha256(data).hexdigest()
         if not allow_duplicates:
-            with project.session() as s:
-                dup = s.execute(
-                    select(Document.name, Case.name)
-                    .join(Case, Case.id == Document.case_id)
-                    .where(Document.original_sha256 == digest)
-                ).first()
+            dup = _duplicate_of(project, data)  # (also one stored earlier in this batch)
             if dup:
                 return FileResult(
                     path, "skipped",
                     f"{path.name}: already imported as '{dup[0]}' in {dup[1]}; skipped",
                 )
-        extracted = extract(path, password=password, data=data)
+        extracted = item.extracted()
         with project.transaction() as s:
             did = store(s, project, case_id, path.stem, extracted, original=data,
                         original_name=path.name)

@@ -30,7 +30,7 @@ import hashlib
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -385,7 +385,7 @@ def extract_files(
     wanted: Callable[[Path, bytes], bool] | None = None,
     check: Callable[[], None] | None = None,
     pool: Workers | None = None,
-) -> Iterator[Prepared]:
+) -> Generator[Prepared, None, None]:
     """Read and extract ``paths``, in parallel where a usable pool is given, handing
     each back in order. Each file is read here, when its turn to be extracted
     comes; ``wanted(path, data)`` says whether it is worth extracting (a
