@@ -83,7 +83,19 @@ class Reference:
                     assert turn is not None
                     e = min(e, turn[2])
                 out.add((doc, s, e))
-        return out
+        # the counting rule: spans that nest or overlap in one document are one passage
+        merged: set[tuple[int, int, int]] = set()
+        for doc in {d for d, _, _ in out}:
+            spans = sorted((s, e) for d, s, e in out if d == doc)
+            cur_s, cur_e = spans[0]
+            for s, e in spans[1:]:
+                if s < cur_e:
+                    cur_e = max(cur_e, e)
+                else:
+                    merged.add((doc, cur_s, cur_e))
+                    cur_s, cur_e = s, e
+            merged.add((doc, cur_s, cur_e))
+        return merged
 
     def text_of_column(self, col: Any) -> tuple[int, int]:
         """(chars, words) of the column's text."""
@@ -223,7 +235,8 @@ def test_share_counts_overlaps_once(tmp_path: Path) -> None:
                       CodingSpec(did, cc.id, 60, 70)]).do(p)
         share = compute_matrix(p, measure="share")
         assert share.value(cc.id, cid) == pytest.approx(60.0)  # 0-50 and 60-70
-        assert compute_matrix(p, measure="segments").value(cc.id, cid) == 3
+        # the two overlapping codings are one passage (the counting rule)
+        assert compute_matrix(p, measure="segments").value(cc.id, cid) == 2
     finally:
         p.close()
 

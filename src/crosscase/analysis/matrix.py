@@ -2,9 +2,16 @@
 attribute's values) across, one measure in the cells.
 
 Everything is computed from arrays read in one select per table: no Python
-loop runs over codings. A *passage* is one span of one document (the same
-document, start and end); every count is of distinct passages, so a passage
-coded twice, or coded with a parent and its child under roll-up, counts once.
+loop runs over codings.
+
+The counting rule: a *passage* is a stretch of one document coded with a
+row's code. Codings of that code which nest or overlap (share at least one
+character) in a document are one passage, the text they cover together;
+codings that only touch are two. Under roll-up the same holds for a code
+and all its sub-codes together. Every count is of passages, so a passage
+coded twice, a part of it coded again, or a passage coded with a parent and
+its child under roll-up counts once; the matrix, its drill-down (one segment
+per passage: the coding that opens it) and every export follow this rule.
 
     >>> m = compute_matrix(project, cols="cases", measure="rate", rollup=True)
     >>> m.frame()            # code paths x case names
@@ -30,7 +37,7 @@ from crosscase.analysis.columns import (
     resolve,
     value_columns,
 )
-from crosscase.analysis.measures import MEASURES, ROLLUP_NOTE, format_value, measure
+from crosscase.analysis.measures import MEASURES, OWN_NOTE, ROLLUP_NOTE, format_value, measure
 from crosscase.domain.errors import NotFound, UsageError
 from crosscase.services import codebook
 from crosscase.services import segments as segments_service
@@ -120,11 +127,14 @@ class Matrix:
         }
 
 
-def definition(measure_name: str, spec: ColumnSpec, rollup: bool) -> str:
-    """The sentences that define a matrix's numbers."""
+def definition(measure_name: str, spec: ColumnSpec, rollup: bool,
+               has_sub_codes: bool = False) -> str:
+    """The sentences that define a matrix's numbers, with what a parent's count includes."""
     parts = [measure(measure_name).definition]
     if rollup:
         parts.append(ROLLUP_NOTE)
+    elif has_sub_codes:
+        parts.append(OWN_NOTE)
     parts.append(spec.description)
     return " ".join(parts)
 
@@ -281,23 +291,40 @@ class Layout:
         return cell
 
     @cached_property
-    def _order(self) -> tuple[np.ndarray, np.ndarray]:
-        """Sort by (cell, document, start, end); mark the first of each passage."""
+    def _order(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sort by (cell, document, start, longest first); mark the first coding of each
+        passage (codings in one cell and document that nest or overlap are one passage)
+        and give each passage's end (the furthest end of its codings)."""
         k12 = self.cell * max(len(self.docs), 1) + self.dpos
-        k3 = (self.start << np.int64(31)) | self.end
-        order = np.lexsort((k3, k12))
-        k12s, k3s = k12[order], k3[order]
-        first = np.ones(len(order), dtype=bool)
-        if len(order) > 1:
-            first[1:] = (k12s[1:] != k12s[:-1]) | (k3s[1:] != k3s[:-1])
-        return order, first
+        order = np.lexsort((-self.end, self.start, k12))
+        k12s, starts, ends = k12[order], self.start[order], self.end[order]
+        n = len(order)
+        first = np.ones(n, dtype=bool)
+        if n > 1:
+            new_group = np.ones(n, dtype=bool)
+            new_group[1:] = k12s[1:] != k12s[:-1]
+            group = np.cumsum(new_group) - 1
+            big = np.int64(int(ends.max()) + 1)
+            reach = np.maximum.accumulate(group * big + ends) - group * big  # furthest end so far
+            first[1:] = new_group[1:] | (starts[1:] >= reach[:-1])
+        heads = np.flatnonzero(first)
+        passage_end = (
+            np.maximum.reduceat(ends, heads) if n else np.zeros(0, dtype=np.int64)
+        )
+        return order, first, passage_end.astype(np.int64)
 
     @cached_property
     def passages(self) -> np.ndarray:
-        """Indices of the distinct passages, sorted by cell, document and start."""
-        order, first = self._order
+        """Indices of the passages (the coding that opens each), sorted by cell,
+        document and start."""
+        order, first, _ = self._order
         distinct: np.ndarray = order[first]
         return distinct
+
+    @property
+    def passage_end(self) -> np.ndarray:
+        """The end of each passage in :attr:`passages` (its codings' furthest end)."""
+        return self._order[2]
 
     # -- measures ----------------------------------------------------------
     def _grid(self, flat: np.ndarray) -> np.ndarray:
@@ -320,11 +347,13 @@ class Layout:
         return self._distinct(self.dpos, len(self.docs))
 
     def participants(self) -> np.ndarray:
-        has = self.part >= 0
+        p = self.passages  # a passage belongs to the speaker of its first character
+        part, cell = self.part[p], self.cell[p]
+        has = part >= 0
         if not has.any():
             return np.zeros(self.shape, dtype=np.int64)
-        ids, inverse = np.unique(self.part[has], return_inverse=True)
-        key = self.cell[has] * len(ids) + inverse
+        ids, inverse = np.unique(part[has], return_inverse=True)
+        key = cell[has] * len(ids) + inverse
         return self._count(np.unique(key) // len(ids))
 
     def presence(self) -> np.ndarray:
@@ -332,28 +361,16 @@ class Layout:
 
     def words(self) -> np.ndarray:
         p = self.passages
-        n = words.count_spans(self.session, self.doc[p], self.start[p], self.end[p])
+        n = words.count_spans(self.session, self.doc[p], self.start[p], self.passage_end)
         counts: np.ndarray = np.rint(self._count(self.cell[p], n.astype(float)))
         return counts.astype(np.int64)
 
     def covered(self) -> np.ndarray:
-        """Characters covered per cell, each character once (union of spans)."""
+        """Characters covered per cell, each character once (passages never overlap)."""
         p = self.passages
-        k12 = self.cell[p] * max(len(self.docs), 1) + self.dpos[p]
-        start, end = self.start[p], self.end[p]
         if len(p) == 0:
             return np.zeros(self.shape, dtype=np.int64)
-        # group number of each passage (passages are sorted by group, then start)
-        new = np.ones(len(p), dtype=bool)
-        new[1:] = k12[1:] != k12[:-1]
-        group = np.cumsum(new) - 1
-        big = np.int64(int(end.max()) + 1)
-        reach = np.maximum.accumulate(group * big + end)  # furthest end so far, per group
-        before = np.empty(len(p), dtype=np.int64)
-        before[0] = -1
-        before[1:] = reach[:-1] - group[1:] * big
-        before[new] = -1
-        gain = np.clip(end - np.maximum(start, before), 0, None)
+        gain = self.passage_end - self.start[p]
         counts: np.ndarray = np.rint(self._count(self.cell[p], gain.astype(float)))
         return counts.astype(np.int64)
 
@@ -415,8 +432,14 @@ class Layout:
         m = measure(name)
         return Matrix(
             m.name, self.spec, self.rollup, self.rows, self.cols, self.frame(m.name),
-            definition(m.name, self.spec, self.rollup), self.case_ids,
+            definition(m.name, self.spec, self.rollup, self.has_sub_codes), self.case_ids,
         )
+
+    @cached_property
+    def has_sub_codes(self) -> bool:
+        """Whether a row's code has sub-codes (so roll-up changes its count)."""
+        parents = {n.parent for n in self.nodes.values() if n.parent is not None}
+        return any(r.code_id in parents for r in self.rows)
 
     # -- drill-down ---------------------------------------------------------
     def column_position(self, key: int | str) -> int:

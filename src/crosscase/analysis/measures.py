@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-#: A passage is one span of one document: the same document, start and end.
+#: The counting rule: codings of one code that overlap or nest in a document are one passage.
 PASSAGE = (
-    "A passage is one span of one document (the same document, start and end); "
-    "a passage coded twice with the same code counts once."
+    "A passage is a stretch of one document coded with the code: codings of the same code "
+    "that nest or overlap in a document make one passage (the text they cover together), "
+    "so a passage coded twice, or a part of it coded again, counts once."
 )
 
 
@@ -59,8 +60,7 @@ MEASURES: dict[str, Measure] = {
             "words",
             "Words coded",
             "Words coded: the words in the passages coded with the code, each passage counted "
-            "once (a word is a run of letters or digits, as in the documents' word counts; "
-            "words shared by two different, overlapping passages count in both).",
+            "once (a word is a run of letters or digits, as in the documents' word counts).",
             "{v} words",
             unit_one="{v} word",
         ),
@@ -91,8 +91,14 @@ MEASURES: dict[str, Measure] = {
 }
 
 ROLLUP_NOTE = (
-    "Rolled up: each code also counts the passages coded with any of its sub-codes, "
-    "and a passage coded with more than one of them counts once."
+    "Rolled up: a code's count includes the passages coded with any of its sub-codes "
+    "(at every level below it), and codings of the code and its sub-codes that nest or "
+    "overlap count once."
+)
+
+#: Said of a matrix that is not rolled up, where some rows have sub-codes.
+OWN_NOTE = (
+    "Not rolled up: a code's count leaves out the passages coded only with its sub-codes."
 )
 
 

@@ -1,4 +1,16 @@
-"""Coded segments with the citation a paper needs: case, document, speaker, ¶, page."""
+"""Coded segments with the citation a paper needs: case, document, speaker, ¶, page.
+
+Citations come in three styles: ``full`` (case, document, speaker, ¶ or
+page), ``short`` (the participant's ID and ¶ or page, e.g. "(P2, ¶11)", for
+a table whose columns already name the case) and ``none``. A participant's
+ID is the value of its ``id`` attribute (or ``pseudonym``), set like any
+other participant attribute; without one, the speaker's name stands in.
+
+Segments also know their *passage*: codings of one code that nest or overlap
+in a document are one passage (the counting rule of ``analysis.matrix``),
+and ``fetch(..., per_passage=True)`` lists one segment per passage, the
+coding that opens it.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +22,24 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 from sqlalchemy.sql.elements import KeyedColumnElement
 
-from crosscase.db.models import Case, Coder, Coding, Document, Page, Paragraph, Participant, Turn
+from crosscase.db.models import (
+    Attribute,
+    Case,
+    Coder,
+    Coding,
+    Document,
+    Page,
+    Paragraph,
+    Participant,
+    ParticipantValue,
+    Turn,
+)
 from crosscase.services import codebook
+
+CITATION_STYLES = ("short", "full", "none")
+#: participant attributes read as the ID a paper cites, first found wins
+ID_ATTRIBUTES = ("id", "participant id", "pseudonym")
+ROLE_ATTRIBUTE = "role"
 
 
 @dataclass
@@ -31,17 +59,30 @@ class Segment:
     paragraph: int | None
     page: int | None
     speaker: str | None
+    participant_id: int | None = None
+    #: the participant's ID as a paper cites it ("P2"); the speaker's name if none is set
+    participant: str | None = None
+    role: str | None = None
+    #: the id of the coding that opens this segment's passage (its own id if it opens one)
+    passage: int | None = None
 
-    def citation(self) -> str:
-        """``(Case, Document, ¶12)``, ``(Case, Document, p. 4)``, with the speaker if known."""
+    def citation(self, style: str = "full") -> str:
+        """``full``: ``(Case, Document, Speaker, ¶12)`` or ``p. 4``; ``short``:
+        ``(P2, ¶12)`` (the document's name where no speaker is known); ``none``: ``""``."""
+        if style == "none":
+            return ""
+        where = []
+        if self.page is not None:
+            where.append(f"p. {self.page}")
+        if self.paragraph is not None:
+            where.append(f"¶{self.paragraph}")
+        if style == "short":
+            who = self.participant or self.speaker or self.document
+            return "(" + ", ".join([who, *where[-1:]]) + ")"
         parts = [self.case, self.document]
         if self.speaker:
             parts.append(self.speaker)
-        if self.page is not None:
-            parts.append(f"p. {self.page}")
-        if self.paragraph is not None:
-            parts.append(f"¶{self.paragraph}")
-        return "(" + ", ".join(parts) + ")"
+        return "(" + ", ".join(parts + where) + ")"
 
     def as_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -62,13 +103,14 @@ def _structure_cols(
         .where(Page.document_id == c.document_id, Page.start <= c.start)
         .order_by(Page.start.desc()).limit(1).scalar_subquery()
     )
-    speaker = (
-        select(Participant.name)
-        .join(Turn, Turn.participant_id == Participant.id)
+    turn = (
+        select(Turn.participant_id)
         .where(Turn.document_id == c.document_id, Turn.start <= c.start, Turn.end > c.start)
         .order_by(Turn.start.desc()).limit(1).scalar_subquery()
     )
-    return [para.label("paragraph"), page.label("page"), speaker.label("speaker")]
+    speaker = select(Participant.name).where(Participant.id == turn).scalar_subquery()
+    return [para.label("paragraph"), page.label("page"), speaker.label("speaker"),
+            turn.label("participant_id")]
 
 
 def query(
@@ -88,7 +130,8 @@ def query(
         .join(Document, Document.id == Coding.document_id)
         .join(Case, Case.id == Document.case_id)
         .outerjoin(Coder, Coder.id == Coding.coder_id)
-        .order_by(Case.position, Case.id, Document.position, Document.id, Coding.start, Coding.id)
+        .order_by(Case.position, Case.id, Document.position, Document.id, Coding.start,
+                  Coding.end.desc(), Coding.id)
     )
     if code_ids is not None:
         q = q.where(Coding.code_id.in_(code_ids))
@@ -101,12 +144,63 @@ def query(
     return q
 
 
-def fetch(session: Session, **filters: list[int] | None) -> list[Segment]:
+def fetch(
+    session: Session,
+    *,
+    per_passage: bool = False,
+    code_ids: list[int] | None = None,
+    case_ids: list[int] | None = None,
+    document_ids: list[int] | None = None,
+    coding_ids: list[int] | None = None,
+) -> list[Segment]:
+    """Segments in document order, each with its participant's ID and role and its passage
+    (among the segments fetched); with ``per_passage``, one segment per passage."""
     nodes = codebook.tree(session)
     out = []
-    for r in session.execute(query(**filters)).mappings():
+    for r in session.execute(query(code_ids, case_ids, document_ids, coding_ids)).mappings():
         node = nodes.get(r["code_id"])
         out.append(Segment(code=node.path if node else "?", **dict(r)))
+    labels = participant_labels(session, {s.participant_id for s in out if s.participant_id})
+    # the passage of each segment: in document order, a segment opens a passage unless
+    # it starts before the furthest end reached so far by its code in its document
+    reach: dict[tuple[int, int], tuple[int, int]] = {}  # (document, code) -> (end, opener)
+    for seg in out:
+        if seg.participant_id is not None:
+            seg.participant, seg.role = labels.get(seg.participant_id, (None, None))
+            seg.participant = seg.participant or seg.speaker
+        key = (seg.document_id, seg.code_id)
+        end, opener = reach.get(key, (-1, seg.id))
+        if seg.start >= end:
+            opener = seg.id
+        seg.passage = opener
+        reach[key] = (max(end, seg.end), opener)
+    if per_passage:
+        out = [seg for seg in out if seg.passage == seg.id]
+    return out
+
+
+def participant_labels(
+    session: Session, participant_ids: set[int]
+) -> dict[int, tuple[str | None, str | None]]:
+    """Each participant's cited ID (attribute ``id`` or ``pseudonym``) and role."""
+    if not participant_ids:
+        return {}
+    wanted = (*ID_ATTRIBUTES, ROLE_ATTRIBUTE)
+    rows = session.execute(
+        select(ParticipantValue.participant_id, Attribute.name, ParticipantValue.value)
+        .join(Attribute, Attribute.id == ParticipantValue.attribute_id)
+        .where(Attribute.scope == "participant",
+               ParticipantValue.participant_id.in_(sorted(participant_ids)))
+    ).all()
+    found: dict[int, dict[str, str]] = {}
+    for pid, name, value in rows:
+        key = str(name).strip().casefold()
+        if key in wanted and str(value).strip():
+            found.setdefault(int(pid), {})[key] = str(value).strip()
+    out: dict[int, tuple[str | None, str | None]] = {}
+    for pid, values in found.items():
+        cited = next((values[k] for k in ID_ATTRIBUTES if k in values), None)
+        out[pid] = (cited, values.get(ROLE_ATTRIBUTE))
     return out
 
 
