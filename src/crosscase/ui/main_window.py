@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.search_view: QWidget | None = None
         self.matrix_view: QWidget | None = None
         self.history_view: QWidget | None = None
+        self.memos_view: QWidget | None = None
         self.import_dialog: QWidget | None = None
         self.shortcuts_dialog: QWidget | None = None
         self.about_dialog: QWidget | None = None
@@ -206,6 +207,8 @@ class MainWindow(QMainWindow):
                                           "Ctrl+Shift+X", "Codes by cases, side by side")
         self.history_action = self._action(v, "Change &history", self.show_history, "Ctrl+Shift+H",
                                            "Every change to the project: who, when, what")
+        self.memos_action = self._action(v, "All m&emos", self.show_memos, "Ctrl+Shift+E",
+                                         "Every memo: filter by kind, case and code; go to each")
         v.addSeparator()
         self._action(v, "Zoom &in", lambda: self.zoom(1), ["Ctrl+=", "Ctrl++"])
         self._action(v, "Zoom &out", lambda: self.zoom(-1), "Ctrl+-")
@@ -331,7 +334,7 @@ class MainWindow(QMainWindow):
             return
         for view in list(self.documents.values()):
             self._remove_tab(view)
-        for attr in ("segments_view", "search_view", "matrix_view", "history_view"):
+        for attr in ("segments_view", "search_view", "matrix_view", "history_view", "memos_view"):
             w = getattr(self, attr)
             if w is not None:
                 self._remove_tab(w)
@@ -428,7 +431,7 @@ class MainWindow(QMainWindow):
         if isinstance(widget, DocumentView):
             self.documents = {k: v for k, v in self.documents.items() if v is not widget}
             widget.detach()
-        for attr in ("segments_view", "search_view", "matrix_view", "history_view"):
+        for attr in ("segments_view", "search_view", "matrix_view", "history_view", "memos_view"):
             if getattr(self, attr) is widget:
                 setattr(self, attr, None)
         widget.deleteLater()
@@ -527,6 +530,24 @@ class MainWindow(QMainWindow):
         assert isinstance(self.history_view, HistoryView)
         self.history_view.filter.setFocus()
         return self.history_view
+
+    def show_memos(self) -> QWidget | None:
+        if self.context is None:
+            return None
+        from crosscase.ui.views.memo_list_view import MemoListView
+
+        if self.memos_view is None:
+            view = MemoListView(self.context)
+            view.jump_requested.connect(self.jump_to)
+            view.document_requested.connect(self.open_document)
+            view.memo_requested.connect(self.edit_memo)
+            self.memos_view = view
+            self.tabs.addTab(view, "Memos")
+        self.tabs.setCurrentWidget(self.memos_view)
+        self._show_tabs_or_hint()
+        assert isinstance(self.memos_view, MemoListView)
+        self.memos_view.table.setFocus()
+        return self.memos_view
 
     def show_matrix(self) -> QWidget | None:
         if self.context is None:
