@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from crosscase.cli.common import add_project, open_
 
@@ -17,6 +18,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="what the columns are: cases (default), documents, or an attribute")
     p.add_argument("--rollup", action="store_true", help="codes also count their sub-codes")
     p.add_argument("--json", action="store_true", help="JSON output")
+    p.add_argument("--format", choices=["text", "json", "docx"], default="text",
+                   help="docx: a Word table with rates and a quote per side (needs --out)")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write the Word table to FILE")
+    p.add_argument("--citations", choices=["short", "full", "none"], default="short")
+    p.add_argument("--title", metavar="T", help="the Word table's title")
 
 
 GROUPS = (("only_a", "Only in {a}"), ("only_b", "Only in {b}"), ("both", "In both"))
@@ -24,11 +30,23 @@ GROUPS = (("only_a", "Only in {a}"), ("only_b", "Only in {b}"), ("both", "In bot
 
 def run(args: argparse.Namespace) -> int:
     from crosscase.analysis.contrast import contrast
+    from crosscase.domain.errors import UsageError
 
+    if args.format == "docx" or args.out is not None:
+        if args.out is None:
+            raise UsageError("--format docx needs --out FILE")
+        from crosscase.exchange.reports.contrast_docx import export_contrast_docx
+
+        with open_(args) as project:
+            export_contrast_docx(project, args.out, args.a, args.b, cols=args.cols,
+                                 rollup=args.rollup, citations=args.citations,
+                                 title=args.title)
+        print(f"wrote {args.out}")
+        return 0
     with open_(args) as project:
         df = contrast(project, args.a, args.b, cols=args.cols, rollup=args.rollup)
     a, b = df.attrs["a"], df.attrs["b"]
-    if args.json:
+    if args.json or args.format == "json":
         rows = [
             {"code": r.path, "occurs": r.occurs, "segments_a": int(r.segments_a),
              "segments_b": int(r.segments_b), "rate_a": round(float(r.rate_a), 4),

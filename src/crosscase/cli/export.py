@@ -1,7 +1,10 @@
+"""``crosscase export PROJECT --format qdpx|qdc|docx|xlsx --out FILE`` with the report's choices."""
+
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from crosscase.cli.common import add_project, open_
 
@@ -10,6 +13,55 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_project(p)
     p.add_argument("--format", required=True, choices=["qdpx", "qdc", "docx", "xlsx"])
     p.add_argument("--out", required=True, type=Path, metavar="FILE")
+    report = p.add_argument_group("Word and Excel reports")
+    report.add_argument("--codes", action="append", metavar="CODE",
+                        help="only this theme (path or unique name) and its sub-codes; "
+                        "may be repeated")
+    report.add_argument("--no-descendants", action="store_true",
+                        help="with --codes: only the codes named, not their sub-codes")
+    report.add_argument("--cases", action="append", metavar="CASE",
+                        help="only this case; may be repeated")
+    report.add_argument("--drop-empty", action="store_true",
+                        help="leave out rows with nothing in any column")
+    report.add_argument("--transpose", action="store_true",
+                        help="cases as rows, themes as columns")
+    report.add_argument("--max-quote-words", type=int, metavar="N",
+                        help="cut longer quotes at a sentence or word boundary with an "
+                        "ellipsis (the Excel export keeps them whole)")
+    report.add_argument("--quotes", type=int, default=None, metavar="N",
+                        help="fill each cell with up to N quotes (after the pinned ones)")
+    report.add_argument("--citations", choices=["short", "full", "none"], default="short",
+                        help="short: (P2, ¶11) with a legend in the note (default); "
+                        "full: case, document, speaker; none")
+    report.add_argument("--title", metavar="T", help="the table's title")
+    report.add_argument("--no-appendix", action="store_true",
+                        help="leave out the codebook appendix")
+    report.add_argument("--no-rollup", action="store_true",
+                        help="count each code's own passages only; a theme with sub-codes "
+                        "then also shows its count including them")
+
+
+def report_options(args: argparse.Namespace, project: Any) -> dict[str, Any]:
+    """The report's choices from the command line, codes and cases resolved."""
+    from crosscase.exchange.reports.report_data import resolve_codes
+    from crosscase.services import cases
+
+    with project.session() as s:
+        code_ids = (resolve_codes(s, args.codes, descendants=not args.no_descendants)
+                    if args.codes else None)
+        case_ids = [cases.resolve(s, c) for c in args.cases] if args.cases else None
+    options: dict[str, Any] = {
+        "code_ids": code_ids, "case_ids": case_ids, "rollup": not args.no_rollup,
+    }
+    if args.format == "docx":
+        options.update(
+            drop_empty=args.drop_empty, transpose=args.transpose,
+            max_quote_words=args.max_quote_words, citations=args.citations,
+            title=args.title, appendix=not args.no_appendix,
+        )
+        if args.quotes is not None:
+            options["quotes_per_cell"] = args.quotes
+    return options
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,6 +76,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             from crosscase.exchange.reports import export_report
 
-            export_report(project, args.out, args.format)
+            export_report(project, args.out, args.format, **report_options(args, project))
     print(f"wrote {args.out}")
     return 0

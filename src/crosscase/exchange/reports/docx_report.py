@@ -1,21 +1,34 @@
-"""The comparison table as a Word document a journal would accept with light editing.
+"""The comparison table as a Word document a journal accepts as it is.
 
-Layout: an A4 landscape section holds the wide table, under a numbered
-caption ("Table 1. ...", a real SEQ field so Word renumbers it when pasted
-into a paper) and over a note that defines the measure. The header row is
-shaded and repeats on every page; the code hierarchy is shown by indentation.
-A portrait section follows with the codebook as an appendix.
+APA 7 by default, restylable by any journal template: every paragraph, run
+and table uses a named style (see ``docx_styles``), so nothing carries a
+hand-set font size, shading or border. Under an APA caption ("**Table 1**" on
+its own line, the *Title in Title Case* on the next, both in Word's Caption
+style with a real SEQ field) comes the table, then "*Note.*" with what the
+numbers mean, what a theme's count includes and who the cited participants
+are. The project name and export date go into the document's properties.
 
-Each cell holds what ``content`` asks for: ``counts`` (the measure),
-``rating`` and ``summary`` (the researchers' framework judgement: "**Strong.**
-summary"), and ``quotes`` (pinned exemplar quotes in quotation marks, each
-with its citation, then, with ``quotes_per_cell``, the first coded segments).
+The page is portrait when the table fits, landscape otherwise; column
+widths follow their content, and the header row repeats on every page. A
+row is kept on one page when it is at most a quarter of the page tall;
+a taller row is cut between paragraphs into pieces, each continuing piece
+under its theme's name with "(continued)", so no page is left more than a
+quarter empty for a row kept whole. Quotes in Arabic or Hebrew are set right
+to left. A portrait codebook appendix follows unless left out.
+
+Each cell holds what ``content`` asks for: ``rating`` and ``summary`` (the
+researchers' framework judgement: "**Strong.** summary"), ``quotes``
+(pinned exemplar quotes first, then with ``quotes_per_cell`` the first
+passages) and ``counts`` (the measure; rolled up by default, so a theme's
+count includes its sub-codes' passages).
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,15 +40,24 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
-from docx.shared import Mm, Pt, RGBColor
-from docx.table import Table, _Cell, _Row
+from docx.shared import Mm, Pt
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from crosscase.analysis.columns import ColumnSpec
 from crosscase.analysis.measures import MEASURES
+from crosscase.exchange.reports import docx_text
 from crosscase.exchange.reports.cells import xml_safe
+from crosscase.exchange.reports.docx_styles import (
+    LINE,
+    TABLE_PT,
+    TABLE_STYLE,
+    define_styles,
+    theme_style,
+)
 from crosscase.exchange.reports.report_data import CONTENT, ReportData, gather, write_private
 from crosscase.services.codebook import CodeNode
+from crosscase.services.segments import Segment
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -43,16 +65,51 @@ if TYPE_CHECKING:
 
     from crosscase.db.project import Project
 
-FONT = "Times New Roman"
-BODY_PT = 11
-TABLE_PT = 9
-HEADER_FILL = "D9D9D9"
-RULE = "808080"
 A4_LONG, A4_SHORT = Mm(297), Mm(210)
-MARGIN = Mm(20)
-INDENT_PER_LEVEL = Mm(3.5)
-#: rows whose largest cell is shorter than this stay on one page
-KEEP_ROW_CHARS = 1500
+MARGIN = Mm(25.4)  # APA: one inch
+PT_PER_MM = 72 / 25.4
+CELL_MARGIN_PT = 8.5  # left + right cell margins of the table style (2 x 85 twips)
+#: a row at most this share of the page's height is kept on one page
+KEEP_SHARE = 0.25
+CONTINUED = " (continued)"
+
+_MINOR = frozenset(
+    "a an and as at but by for in nor of off on or per so the to up via vs yet with".split()
+)
+
+
+# -- the plan of a table: paragraphs per cell, widths, pieces of rows ----------------
+
+
+@dataclass
+class Para:
+    """One paragraph of a cell: a style and its runs (text, character style)."""
+
+    style: str
+    runs: list[tuple[str, str | None]]
+    rtl: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(t for t, _ in self.runs)
+
+
+@dataclass
+class Row:
+    label: list[Para]
+    cells: list[list[Para]]
+    header: bool = False
+
+
+@dataclass
+class TablePlan:
+    """Everything a table needs before it is written: rows, widths (points), orientation."""
+
+    header: Row
+    rows: list[Row]
+    landscape: bool = False
+    widths: list[float] = field(default_factory=list)
+    centred: bool = False  # counts only: the numbers centred under their heading
 
 
 def export_docx(
@@ -62,20 +119,26 @@ def export_docx(
     measure: str = "segments",
     cols: str | ColumnSpec = "cases",
     content: Iterable[str] = CONTENT,
-    rollup: bool = False,
+    rollup: bool = True,
     code_ids: list[int] | None = None,
     case_ids: list[int] | None = None,
     title: str | None = None,
     quotes_per_cell: int = 0,
     table_number: int = 1,
     appendix: bool = True,
+    drop_empty: bool = False,
+    transpose: bool = False,
+    max_quote_words: int | None = None,
+    citations: str = "short",
 ) -> Path:
     """Write the report to ``out`` (readable by its owner only) and return the path."""
     data = gather(
         project, measure=measure, cols=cols, content=content, rollup=rollup,
         code_ids=code_ids, case_ids=case_ids, quotes_per_cell=quotes_per_cell,
+        drop_empty=drop_empty, citations=citations, max_quote_words=max_quote_words,
     )
-    doc = build_document(data, title=title, table_number=table_number, appendix=appendix)
+    doc = build_document(data, title=title, table_number=table_number, appendix=appendix,
+                         transpose=transpose)
     return write_private(Path(out), lambda p: doc.save(str(p)))
 
 
@@ -101,87 +164,76 @@ def default_title(data: ReportData) -> str:
     return f"{MEASURES[mx.measure].label} for each code across {across}"
 
 
+def title_case(text: str) -> str:
+    """APA title case: major words capitalised, minor words (of three letters or fewer)
+    lower case unless first, last or after a colon; words with a capital are kept."""
+    words = text.split(" ")
+    out = []
+    for i, w in enumerate(words):
+        after_colon = i > 0 and words[i - 1].endswith(":")
+        core = w.strip("\"'“”‘’()")
+        if not core or any(ch.isupper() for ch in core) or not core[0].isalpha():
+            out.append(w)
+        elif core.lower() in _MINOR and 0 < i < len(words) - 1 and not after_colon:
+            out.append(w)
+        else:
+            k = w.index(core[0])
+            out.append(w[:k] + w[k].upper() + w[k + 1:])
+    return " ".join(out)
+
+
 # -- document ---------------------------------------------------------------
 
 
-def build_document(
-    data: ReportData, *, title: str | None = None, table_number: int = 1, appendix: bool = True
-) -> DocxDocument:
+def new_report(data_name: str, title: str, exported: str, *, theme_levels: int) -> DocxDocument:
+    """A document with the report styles and properties (the heading lines live here)."""
     doc = new_document()
-    _styles(doc)
+    define_styles(doc, theme_levels=theme_levels)
     props = doc.core_properties
-    props.title = xml_safe(title or default_title(data))
+    props.title = xml_safe(title)
     props.author = ""
     props.last_modified_by = ""
-    props.comments = ""
-    props.subject = xml_safe(data.project_name)
+    props.subject = xml_safe(data_name)
+    props.comments = f"Cross-case comparison exported {exported} from Crosscase"
     props.keywords = ""
+    return doc
 
+
+def build_document(
+    data: ReportData, *, title: str | None = None, table_number: int = 1,
+    appendix: bool = True, transpose: bool = False,
+) -> DocxDocument:
+    base = min((r.depth for r in data.rows), default=0)
+    levels = max((r.depth - base for r in data.rows), default=0) + 1
+    chosen = title or default_title(data)
+    exported = f"{data.exported.day} {data.exported:%B %Y}"
+    doc = new_report(data.project_name, chosen, exported, theme_levels=levels)
+    plan = plan_matrix(data, transpose=transpose)
     section = doc.sections[0]
-    _page(section, landscape=True)
-    _footer_page_number(section)
-
-    heading = doc.add_paragraph(xml_safe(data.project_name) or "Comparison", style="Title")
-    heading.paragraph_format.space_after = Pt(2)
-    sub = doc.add_paragraph(style="Subtitle")
-    sub.add_run(f"Cross-case comparison, exported {data.exported.day} "
-                f"{data.exported:%B %Y}")
-    _caption(doc, table_number, xml_safe(title or default_title(data)))
-    _table(doc, data, section)
-    _note(doc, data)
+    fit(plan)
+    page(section, landscape=plan.landscape)
+    footer_page_number(section)
+    caption(doc, table_number, chosen)
+    write_table(doc, plan, section)
+    note(doc, note_sentences(data))
     if appendix:
         _appendix(doc, data)
     return doc
 
 
-def _styles(doc: DocxDocument) -> None:
-    normal = doc.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(BODY_PT)
-    rpr = normal.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.append(fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), FONT)
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = 1.0
-    for name, size, bold, italic in (
-        ("Title", 16, True, False), ("Subtitle", 11, False, True),
-        ("Heading 1", 14, True, False), ("Heading 2", 12, True, False),
-        ("Caption", BODY_PT, False, False),
-    ):
-        st = doc.styles[name]
-        st.font.name = FONT
-        st.font.size = Pt(size)
-        st.font.bold = bold
-        st.font.italic = italic
-        st.font.color.rgb = RGBColor(0, 0, 0)
-        st_rpr = st.element.get_or_add_rPr()
-        for extra in ("w:spacing", "w:kern"):  # letter-spaced subtitles look odd in a paper
-            el = st_rpr.find(qn(extra))
-            if el is not None:
-                st_rpr.remove(el)
-        for theme_attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-            f = st_rpr.find(qn("w:rFonts"))
-            if f is not None and f.get(qn(theme_attr)) is not None:
-                del f.attrib[qn(theme_attr)]
-        st.paragraph_format.space_before = Pt(12 if name.startswith("Heading") else 0)
-        st.paragraph_format.space_after = Pt(6)
-    title_borders = doc.styles["Title"].element.find(qn("w:pPr"))
-    if title_borders is not None:
-        bdr = title_borders.find(qn("w:pBdr"))
-        if bdr is not None:
-            title_borders.remove(bdr)
-
-
-def _page(section: Section, *, landscape: bool) -> None:
+def page(section: Section, *, landscape: bool) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width = A4_LONG if landscape else A4_SHORT
     section.page_height = A4_SHORT if landscape else A4_LONG
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, MARGIN)
+
+
+def usable_pt(landscape: bool) -> tuple[float, float]:
+    """Width and height (points) inside the margins."""
+    long_, short = 297 * PT_PER_MM, 210 * PT_PER_MM
+    margin = 2 * 25.4 * PT_PER_MM
+    return ((long_ if landscape else short) - margin, (short if landscape else long_) - margin)
 
 
 def _append(parent: etree._Element, child: etree._Element) -> None:
@@ -190,283 +242,357 @@ def _append(parent: etree._Element, child: etree._Element) -> None:
     parent.append(child)
 
 
-def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
+def _field(paragraph: Paragraph, instruction: str, shown: str, style: str | None = None) -> None:
     """A complex field (``SEQ``, ``PAGE``) with its current result."""
 
     def char(kind: str) -> None:
-        run = paragraph.add_run()
+        run = paragraph.add_run(style=style)
         el = OxmlElement("w:fldChar")
         el.set(qn("w:fldCharType"), kind)
         _append(run._r, el)
 
     char("begin")
-    instr = paragraph.add_run()
+    instr = paragraph.add_run(style=style)
     text = OxmlElement("w:instrText")
     text.set(qn("xml:space"), "preserve")
     text.text = f" {instruction} "
     _append(instr._r, text)
     char("separate")
-    paragraph.add_run(shown)
+    paragraph.add_run(shown, style=style)
     char("end")
 
 
-def _footer_page_number(section: Section) -> None:
+def footer_page_number(section: Section) -> None:
     footer = section.footer
     p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _field(p, "PAGE", "1")
 
 
-def _caption(doc: DocxDocument, number: int, title: str) -> None:
-    p = doc.add_paragraph(style="Caption")
-    p.paragraph_format.space_before = Pt(12)
-    p.paragraph_format.keep_with_next = True
-    lead = p.add_run("Table ")
-    lead.bold = True
-    _field(p, "SEQ Table \\* ARABIC", str(number))
-    for run in p.runs[1:]:
-        run.bold = True
-    dot = p.add_run(". ")
-    dot.bold = True
-    p.add_run(title)
+def caption(doc: DocxDocument, number: int, title: str) -> None:
+    """APA: "Table 1" in bold on its own line, the title in italic title case below it."""
+    first = doc.add_paragraph(style="Caption")
+    first.add_run("Table ", style="Table Number")
+    _field(first, "SEQ Table \\* ARABIC", str(number), style="Table Number")
+    second = doc.add_paragraph(style="Caption")
+    _runs(second, title_case(xml_safe(title)), "Table Title")
 
 
-def _borders(table: Table) -> None:
-    """Horizontal rules only, as journals set tables: a light rule between rows."""
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge, size, color in (
-        ("top", 8, "000000"), ("bottom", 8, "000000"), ("insideH", 2, RULE),
-        ("left", 0, "auto"), ("right", 0, "auto"), ("insideV", 0, "auto"),
-    ):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single" if size else "nil")
-        if size:
-            el.set(qn("w:sz"), str(size))
-            el.set(qn("w:space"), "0")
-            el.set(qn("w:color"), color)
-        borders.append(el)
-    _append(tbl_pr, borders)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    _append(tbl_pr, layout)
-    margins = OxmlElement("w:tblCellMar")
-    for side, width in (("top", 40), ("bottom", 40), ("left", 80), ("right", 80)):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), str(width))
-        el.set(qn("w:type"), "dxa")
-        margins.append(el)
-    _append(tbl_pr, margins)
+def _runs(p: Paragraph, text: str, style: str | None = None) -> None:
+    """``text`` as runs, those in Arabic or Hebrew marked right to left."""
+    for piece, rtl in docx_text.direction_runs(text):
+        run = p.add_run(piece, style=style)
+        if rtl:
+            rpr = run._r.get_or_add_rPr()
+            _append(rpr, OxmlElement("w:rtl"))
 
 
-def _shade(cell: _Cell, fill: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    _append(tc_pr, shd)
+def note(doc: DocxDocument, sentences: Sequence[str]) -> None:
+    p = doc.add_paragraph(style="Table Note")
+    p.add_run("Note.", style="Note Label")
+    _runs(p, " " + xml_safe(" ".join(sentences)))
 
 
-def _rule_below(cell: _Cell) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    borders = OxmlElement("w:tcBorders")
-    bottom = OxmlElement("w:bottom")
-    bottom.set(qn("w:val"), "single")
-    bottom.set(qn("w:sz"), "8")
-    bottom.set(qn("w:space"), "0")
-    bottom.set(qn("w:color"), "000000")
-    borders.append(bottom)
-    _append(tc_pr, borders)
+# -- the matrix as rows of paragraphs ------------------------------------------------
 
 
-def _repeat_header(row: _Row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    _append(tr_pr, el)
-    cant = OxmlElement("w:cantSplit")
-    cant.set(qn("w:val"), "true")
-    _append(tr_pr, cant)
+def quote_paragraph(seg: Segment, citations: str, max_words: int | None) -> Para:
+    """A quote in quotation marks, its citation after it, the period after the
+    parenthesis (APA: a run-in quote's closing period moves after the citation)."""
+    text = re.sub(r"\n\s*\n+", "\n", seg.text.strip())
+    text, _cut = docx_text.shorten(text, max_words)
+    cite = seg.citation(citations)
+    rtl = docx_text.is_rtl(text)
+    if cite:
+        if text.endswith(".") and not text.endswith("..."):
+            text = text[:-1]
+        if rtl:  # the citation keeps its own direction inside a right-to-left paragraph
+            cite = docx_text.LRI + cite + "." + docx_text.PDI
+        else:
+            cite += "."
+    runs: list[tuple[str, str | None]] = [("\u201c" + xml_safe(text) + "\u201d", None)]
+    if cite:
+        runs.append((" ", None))
+        runs.append((xml_safe(cite), "Table Citation"))
+    return Para("Table Quote RTL" if rtl else "Table Quote", runs, rtl=rtl)
 
 
-def _keep_row_together(row: _Row) -> None:
-    cant = OxmlElement("w:cantSplit")
-    cant.set(qn("w:val"), "true")
-    _append(row._tr.get_or_add_trPr(), cant)
-
-
-def _row_chars(data: ReportData, code_id: int) -> int:
-    """A rough size of the row's largest cell, to keep short rows on one page."""
-    most = 0
-    for col in data.matrix.cols:
-        rc = data.cell(code_id, col.key)
-        size = len(rc.summary) + sum(len(q.text) + 60 for q in rc.quotes) + 40
-        most = max(most, size)
-    return most
-
-
-def _para(cell: _Cell, first: list[bool], *, size: float = TABLE_PT) -> Paragraph:
-    """The cell's next paragraph (its first, empty one is used first)."""
-    if first[0]:
-        first[0] = False
-        p: Paragraph = cell.paragraphs[0]
-    else:
-        p = cell.add_paragraph()
-    p.paragraph_format.space_after = Pt(2)
-    return p
-
-
-def _run(p: Paragraph, text: str, *, bold: bool = False, italic: bool = False,
-         size: float = TABLE_PT) -> None:
-    r = p.add_run(xml_safe(text))
-    r.font.size = Pt(size)
-    if bold:
-        r.bold = True
-    if italic:
-        r.italic = True
-
-
-def _table(doc: DocxDocument, data: ReportData, section: Section) -> None:
-    mx = data.matrix
-    rows, cols = mx.rows, mx.cols
-    table = doc.add_table(rows=1 + len(rows), cols=1 + len(cols))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    _borders(table)
-    page, left, right = section.page_width, section.left_margin, section.right_margin
-    assert page is not None and left is not None and right is not None  # set by _page
-    usable = page - left - right
-    only_counts = data.content == ("counts",)
-    first_w: int = Mm(60) if not only_counts else Mm(75)
-    if len(cols) == 0:
-        first_w = usable
-    rest = int((usable - first_w) / max(len(cols), 1))
-    widths = [first_w] + [rest] * len(cols)
-    grid = table._tbl.tblGrid
-    for gc, w in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
-        gc.set(qn("w:w"), str(int(w / 635)))  # EMU -> twentieths of a point
-
-    base_depth = min((r.depth for r in rows), default=0)
-    parents = {n.parent for n in data.nodes.values() if n.parent is not None}
-    for ri, tr in enumerate(table.rows):
-        cells = tr.cells
-        for c, w in zip(cells, widths, strict=True):
-            c.width = w
-        if ri == 0:
-            _repeat_header(tr)
-            label = "Code" if not data.framework or only_counts else "Theme"
-            heads = [label] + [c.name for c in cols]
-            for i, (cell, text) in enumerate(zip(cells, heads, strict=True)):
-                _shade(cell, HEADER_FILL)
-                _rule_below(cell)
-                p = cell.paragraphs[0]
-                p.paragraph_format.keep_with_next = True
-                if i and only_counts:
-                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                _run(p, text, bold=True)
-            continue
-        row = rows[ri - 1]
-        if _row_chars(data, row.code_id) < KEEP_ROW_CHARS:
-            _keep_row_together(tr)
-        p = cells[0].paragraphs[0]
-        p.paragraph_format.left_indent = INDENT_PER_LEVEL * (row.depth - base_depth)
-        _run(p, row.name, bold=row.code_id in parents and row.depth == base_depth)
-        for cell, col in zip(cells[1:], cols, strict=True):
-            _fill(cell, data, row.code_id, col.key, only_counts)
-
-
-def _fill(cell: _Cell, data: ReportData, code_id: int, key: int | str,
-          only_counts: bool) -> None:
+def cell_paragraphs(data: ReportData, code_id: int, key: int | str) -> list[Para]:
     rc = data.cell(code_id, key)
-    first = [True]
-    mx = data.matrix
-    if only_counts:
-        p = _para(cell, first)
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(p, mx.text(code_id, key))
-        return
-    wrote = False
+    if data.content == ("counts",):
+        return [Para("Table Text", [(data.matrix.text(code_id, key), None)])]
+    out: list[Para] = []
     rating = rc.rating if data.shows("rating") else None
     summary = rc.summary if data.shows("summary") else ""
     if rating or summary:
-        p = _para(cell, first)
+        runs: list[tuple[str, str | None]] = []
         if rating:
-            _run(p, rating[:1].upper() + rating[1:] + ".", bold=True)
+            runs.append((rating[:1].upper() + rating[1:] + ".", "Table Rating"))
             if summary:
-                _run(p, " ")
+                runs.append((" ", None))
         if summary:
-            _run(p, summary)
-        wrote = True
+            runs.append((xml_safe(summary), None))
+        out.append(Para("Table Text", runs))
     if data.shows("quotes"):
-        for seg in rc.quotes:
-            p = _para(cell, first)
-            _run(p, "\u201c" + _quote_text(seg.text) + "\u201d ")
-            _run(p, seg.citation())
-            wrote = True
+        out.extend(quote_paragraph(q, data.citations, data.max_quote_words) for q in rc.quotes)
     if data.shows("counts"):
-        p = _para(cell, first)
-        _run(p, rc.count_text, italic=True, size=TABLE_PT - 1)
-        wrote = True
-    if not wrote:
-        p = _para(cell, first)
-        _run(p, "\u2013")
+        out.append(Para("Table Count", [(rc.count_text, None)]))
+    if not out:
+        out.append(Para("Table Text", [("\u2013", None)]))
         data.dashes = True
+    return out
 
 
-def _quote_text(text: str) -> str:
-    """The quote's own characters; a paragraph break inside it becomes one line break."""
-    return re.sub(r"\n\s*\n+", "\n", text.strip())
-
-
-def _note(doc: DocxDocument, data: ReportData) -> None:
+def plan_matrix(data: ReportData, *, transpose: bool = False) -> TablePlan:
     mx = data.matrix
-    p = doc.add_paragraph()
-    p.paragraph_format.space_before = Pt(6)
-    r = p.add_run("Note. ")
-    r.italic = True
-    r.font.size = Pt(TABLE_PT + 0.5)
+    only_counts = data.content == ("counts",)
+    label = "Code" if not data.framework or only_counts else "Theme"
+    base = min((r.depth for r in data.rows), default=0)
+    if not transpose:
+        heads = [label] + [c.name for c in mx.cols]
+        rows = [
+            Row([Para(theme_style(r.depth - base), [(xml_safe(r.name), None)])],
+                [cell_paragraphs(data, r.code_id, c.key) for c in mx.cols])
+            for r in data.rows
+        ]
+    else:
+        heads = [mx.spec.text[:1].upper() + mx.spec.text[1:] if mx.spec.by != "cases"
+                 else "Case"] + [r.name for r in data.rows]
+        rows = [
+            Row([Para("Table Theme 1", [(xml_safe(c.name), None)])],
+                [cell_paragraphs(data, r.code_id, c.key) for r in data.rows])
+            for c in mx.cols
+        ]
+    header = Row([Para("Table Heading", [(xml_safe(heads[0]), None)])],
+                 [[Para("Table Heading", [(xml_safe(h), None)])] for h in heads[1:]],
+                 header=True)
+    return TablePlan(header, rows, centred=only_counts)
+
+
+def _words_width(paras: Iterable[Para], bold: bool = False) -> float:
+    longest = max((docx_text.longest_word(p.text) for p in paras), default=1)
+    return docx_text.word_width(longest, TABLE_PT, bold=bold) + CELL_MARGIN_PT
+
+
+def _natural(paras: Iterable[Para]) -> float:
+    """Width (points) the paragraphs would take on one line each."""
+    most = max((len(p.text) for p in paras), default=1)
+    return most * TABLE_PT * 0.5 + CELL_MARGIN_PT + 6
+
+
+def fit(plan: TablePlan) -> None:
+    """Orientation and column widths: portrait when the table fits, else landscape;
+    the first column narrows when the others need room; no word breaks in a header."""
+    n = len(plan.header.cells)
+    first_paras = plan.header.label + [p for r in plan.rows for p in r.label]
+    first_min = max(_words_width(first_paras, bold=True), 60.0)
+    first_want = min(max(_natural(first_paras), first_min), 170.0)
+    col_min, col_want = [], []
+    for j in range(n):
+        paras = [p for r in plan.rows for p in r.cells[j]]
+        head = plan.header.cells[j]
+        least = max(_words_width(head, bold=True), _words_width(paras), 36.0)
+        text = sum(len(p.text) for p in paras) / max(len(plan.rows), 1)
+        want = min(_natural(paras), 150.0) if text < 60 else 150.0
+        col_min.append(least)
+        col_want.append(max(want, least))
+    portrait, _ = usable_pt(False)
+    plan.landscape = (first_want + sum(col_want) > portrait
+                      and first_min + 0.8 * sum(col_want) > portrait)
+    width, _ = usable_pt(plan.landscape)
+    if not n:
+        plan.widths = [width]
+        return
+    # the first column gives way when the others need room, down to its longest word
+    first = min(max(width - sum(col_want), first_min), first_want)
+    first = min(first, max(first_min, width * 0.3))
+    rest = width - first
+    if plan.centred or rest / n >= max(col_min):
+        cols = [rest / n] * n
+    elif sum(col_min) >= rest:
+        cols = [rest * m / sum(col_min) for m in col_min]
+    else:
+        # every column gets its least width, the rest of the room by what it wants
+        spare = rest - sum(col_min)
+        extra = [max(w - m, 0.0) + 1.0 for w, m in zip(col_want, col_min, strict=True)]
+        cols = [m + spare * e / sum(extra) for m, e in zip(col_min, extra, strict=True)]
+    plan.widths = [first, *cols]
+
+
+def _para_height(p: Para, width: float) -> float:
+    after = {"Table Quote": 3.0, "Table Quote RTL": 3.0, "Table Text": 2.0}.get(p.style, 0.0)
+    size = TABLE_PT - 1 if p.style == "Table Count" else TABLE_PT
+    return docx_text.height(p.text, width - CELL_MARGIN_PT, size, after_pt=after, line=LINE)
+
+
+def _height(paras: list[Para], width: float) -> float:
+    return sum(_para_height(p, width) for p in paras) + 4.0
+
+
+def pieces(plan: TablePlan, page_height: float) -> list[tuple[Row, bool]]:
+    """Each row, or the pieces of a row taller than a quarter of the page, with
+    whether to keep it on one page; continuing pieces repeat the theme with "(continued)"."""
+    limit = page_height * KEEP_SHARE
+    out: list[tuple[Row, bool]] = []
+    for row in plan.rows:
+        heights = [_height(c, w) for c, w in zip(row.cells, plan.widths[1:], strict=True)]
+        if max(heights + [_height(row.label, plan.widths[0])]) <= limit:
+            out.append((row, True))
+            continue
+        # as few pieces as keep each within the limit, the cells' text spread evenly
+        count = max(2, math.ceil(max(heights) / limit))
+        chunks: list[list[list[Para]]] = []
+        for cell, w, total in zip(row.cells, plan.widths[1:], heights, strict=True):
+            target = max(total / count, 1.0)
+            parts: list[list[Para]] = [[]]
+            used = 4.0
+            for p in cell:
+                h = _para_height(p, w)
+                if parts[-1] and used + h / 2 > target and len(parts) < count:
+                    parts.append([])
+                    used = 4.0
+                parts[-1].append(p)
+                used += h
+            chunks.append(parts)
+        count = max(len(c) for c in chunks)
+        for i in range(count):
+            cells = [c[i] if i < len(c) else [] for c in chunks]
+            label = row.label if i == 0 else [
+                Para(p.style, [*p.runs, (CONTINUED, None)], p.rtl) for p in row.label]
+            tall = max(_height(c, w) for c, w in zip(cells, plan.widths[1:], strict=True))
+            out.append((Row(label, cells), tall <= limit * 1.05))
+    return out
+
+
+def _row_props(tr: etree._Element, *, header: bool = False, keep: bool = True) -> None:
+    tr_pr = tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    if keep:
+        cant = OxmlElement("w:cantSplit")
+        _append(tr_pr, cant)
+    if header:
+        _append(tr_pr, OxmlElement("w:tblHeader"))
+
+
+def _write_paras(cell_paras: list[Para], cell: object, centred: bool) -> None:
+    from docx.table import _Cell
+
+    assert isinstance(cell, _Cell)
+    for i, spec in enumerate(cell_paras or [Para("Table Text", [])]):
+        p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+        p.style = spec.style
+        if centred and spec.style in ("Table Text", "Table Heading"):
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if spec.rtl or (spec.style.startswith("Table Theme") or spec.style == "Table Heading") \
+                and docx_text.is_rtl(spec.text):
+            if spec.style != "Table Quote RTL":
+                ppr = p._p.get_or_add_pPr()
+                _append(ppr, OxmlElement("w:bidi"))
+        for text, style in spec.runs:
+            _runs(p, text, style)
+
+
+def write_table(doc: DocxDocument, plan: TablePlan, section: Section) -> Table:
+    _, height = usable_pt(plan.landscape)
+    body = pieces(plan, height)
+    table: Table = doc.add_table(rows=1 + len(body), cols=len(plan.widths), style=TABLE_STYLE)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    _append(tbl_pr, layout)
+    twips = [int(w * 20) for w in plan.widths]
+    for gc, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
+        gc.set(qn("w:w"), str(w))
+    rows = [(plan.header, True)] + body
+    for tr, (row, keep) in zip(table.rows, rows, strict=True):
+        _row_props(tr._tr, header=row.header, keep=keep)
+        cells = tr.cells
+        for c, width in zip(cells, plan.widths, strict=True):
+            c.width = Pt(width)
+        _write_paras(row.label, cells[0], False)
+        for cell, paras in zip(cells[1:], row.cells, strict=True):
+            _write_paras(paras, cell, plan.centred)
+    return table
+
+
+# -- the note -------------------------------------------------------------------
+
+
+def participant_legend(quotes: Iterable[Segment]) -> str:
+    """"P2 = manager, manager interview (Case A)": who each short citation names."""
+    seen: dict[str, set[str]] = {}
+    for q in quotes:
+        who = q.participant or q.speaker
+        if not who:
+            continue
+        what = ", ".join(x for x in (q.role, q.document) if x) + f" ({q.case})"
+        seen.setdefault(who, set()).add(what)
+    if not seen:
+        return ""
+    parts = [f"{who} = {'; '.join(sorted(whats))}" for who, whats in seen.items()]
+    return "Participants: " + "; ".join(parts) + "."
+
+
+def note_sentences(data: ReportData) -> list[str]:
+    mx = data.matrix
     sentences: list[str] = []
     if data.shows("counts"):
         sentences.append(mx.definition)
+        if data.sub_counts:
+            sentences.append(
+                "Where a theme has sub-codes, \u201cincl. sub-codes\u201d gives its count "
+                "with the passages of all its sub-codes.")
     else:
         sentences.append(mx.spec.description)
     if data.shows("rating"):
         scale = ", ".join(data.scale)
         sentences.append(
-            f"Ratings are the researchers' judgement across all coded segments of the case, "
+            "Ratings are the researchers' judgement across all coded segments of the case, "
+            "including those coded with a theme's sub-codes, "
             f"on the scale {scale} (lowest first)."
         )
     if data.shows("summary"):
         sentences.append("Summaries are the researchers' own.")
-    if data.shows("quotes") and data.any_quotes:
+    quotes = data.cited() if data.shows("quotes") else []
+    if quotes:
         how = []
         if data.any_pinned:
             how.append("exemplar quotes chosen by the researchers come first")
         if data.quotes_per_cell:
             how.append(
                 f"cells are filled up to {data.quotes_per_cell} quotes with the first coded "
-                "segments in document order"
+                "passages in document order"
             )
-        lead = "Quotes are cited by case, document, speaker, and paragraph (¶) or page"
+        if data.max_quote_words:
+            how.append(f"quotes longer than {data.max_quote_words} words are shortened (\u2026)")
+        if data.citations == "short":
+            lead = "Quotes are cited by participant (or document) and paragraph (¶) or page"
+        elif data.citations == "full":
+            lead = "Quotes are cited by case, document, speaker, and paragraph (¶) or page"
+        else:
+            lead = "Quotes are shown without citations"
         sentences.append(lead + ("; " + "; ".join(how) if how else "") + ".")
+        if data.citations == "short":
+            legend = participant_legend(quotes)
+            if legend:
+                sentences.append(legend)
     if data.dashes or mx.values.isna().to_numpy().any():
         sentences.append("\u2013 = nothing recorded.")
-    r = p.add_run(xml_safe(" ".join(sentences)))
-    r.font.size = Pt(TABLE_PT + 0.5)
+    return sentences
+
+
+# -- the codebook appendix ------------------------------------------------------
 
 
 def _appendix(doc: DocxDocument, data: ReportData) -> None:
     section = doc.add_section(WD_SECTION.NEW_PAGE)
-    _page(section, landscape=False)
+    page(section, landscape=False)
     doc.add_paragraph("Appendix. Codebook", style="Heading 1")
-    intro = doc.add_paragraph()
-    intro.add_run(
+    doc.add_paragraph(
         "Each code with its definition, inclusion and exclusion criteria and an example; "
-        "sub-codes are indented under their parent code."
-    )
-    intro.paragraph_format.space_after = Pt(6)
-    shown = {r.code_id for r in data.matrix.rows}
+        "sub-codes are indented under their parent code.", style="Normal")
+    shown = {r.code_id for r in data.rows}
     keep = set(shown)
     for cid in shown:  # with the parents of the codes shown, for context
         parent = data.nodes[cid].parent if cid in data.nodes else None
@@ -480,22 +606,16 @@ def _appendix(doc: DocxDocument, data: ReportData) -> None:
 
 def _code_entry(doc: DocxDocument, node: CodeNode) -> None:
     indent = Mm(6) * node.depth
-    head = doc.add_paragraph()
+    head = doc.add_paragraph(style="Heading 2")
     head.paragraph_format.left_indent = indent
-    head.paragraph_format.space_before = Pt(8)
-    head.paragraph_format.space_after = Pt(2)
-    head.paragraph_format.keep_with_next = True
-    r = head.add_run(xml_safe(node.path.replace("/", " / ")))
-    r.bold = True
+    _runs(head, xml_safe(node.path.replace("/", " / ")))
     for label, text in (
         ("Definition", node.definition), ("Include", node.inclusion),
         ("Exclude", node.exclusion), ("Example", node.example),
     ):
         if not text.strip():
             continue
-        p = doc.add_paragraph()
+        p = doc.add_paragraph(style="Normal")
         p.paragraph_format.left_indent = indent + Mm(4)
-        p.paragraph_format.space_after = Pt(1)
-        lead = p.add_run(f"{label}. ")
-        lead.italic = True
-        p.add_run(xml_safe(text.strip()))
+        p.add_run(f"{label}. ", style="Note Label")
+        _runs(p, xml_safe(text.strip()))

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 
 from crosscase.analysis import frames
 from crosscase.analysis.columns import ColumnSpec
-from crosscase.analysis.matrix import Layout, Matrix, fetch_segments, validate_cases
+from crosscase.analysis.matrix import Layout, Matrix, MatrixRow, fetch_segments, validate_cases
 from crosscase.analysis.measures import MEASURES, format_value
 from crosscase.analysis.measures import measure as lookup_measure
 from crosscase.domain.errors import UsageError
 from crosscase.exchange.files import replacing
 from crosscase.services import codebook, framework
 from crosscase.services.codebook import CodeNode
-from crosscase.services.segments import Segment
+from crosscase.services.segments import CITATION_STYLES, Segment
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -35,11 +35,19 @@ CONTENT = ("counts", "summary", "rating", "quotes")
 @dataclass
 class ReportCell:
     value: float | None
-    count_text: str  # "14 segments"
+    count_text: str  # "14 segments", or "0 segments; 5 incl. sub-codes" when not rolled up
     summary: str = ""
     rating: str | None = None
     quotes: list[Segment] = field(default_factory=list)
     pinned: int = 0  # how many of the quotes were pinned by the researchers
+    #: the rolled-up value, where the matrix is not rolled up and the code has sub-codes
+    rolled: float | None = None
+
+    @property
+    def empty(self) -> bool:
+        nothing = self.value is None or self.value != self.value or self.value == 0
+        return (nothing and not self.rolled and not self.summary and not self.rating
+                and not self.quotes)
 
 
 @dataclass
@@ -54,9 +62,24 @@ class ReportData:
     framework: bool  # columns are cases, so summaries and ratings apply
     exported: date = field(default_factory=date.today)
     dashes: bool = False  # set by a writer that showed "–" for an empty cell
+    #: the rows shown (the matrix's, without empty ones when asked)
+    rows: list[MatrixRow] = field(default_factory=list)
+    citations: str = "short"
+    max_quote_words: int | None = None
+    parents: set[int] = field(default_factory=set)  # shown codes that have sub-codes
 
     def cell(self, code_id: int, key: int | str) -> ReportCell:
         return self.cells[(code_id, key)]
+
+    @property
+    def sub_counts(self) -> bool:
+        """Whether some cell shows a count "incl. sub-codes" beside its own."""
+        return any(c.rolled is not None for c in self.cells.values())
+
+    def cited(self) -> list[Segment]:
+        """The quotes shown, in table order."""
+        return [q for r in self.rows for col in self.matrix.cols
+                for q in self.cell(r.code_id, col.key).quotes]
 
     def shows(self, what: str) -> bool:
         if what in ("summary", "rating"):
@@ -88,15 +111,26 @@ def gather(
     measure: str = "segments",
     cols: str | ColumnSpec = "cases",
     content: Iterable[str] = CONTENT,
-    rollup: bool = False,
+    rollup: bool = True,
     code_ids: list[int] | None = None,
     case_ids: list[int] | None = None,
     quotes_per_cell: int = 0,
+    drop_empty: bool = False,
+    citations: str = "short",
+    max_quote_words: int | None = None,
 ) -> ReportData:
+    """Everything a report shows. Rolled up by default: a theme's count includes its
+    sub-codes' passages. Not rolled up, a code with sub-codes shows both counts
+    ("0 segments; 5 incl. sub-codes"), so a rating never stands beside a count that
+    leaves out the evidence for it."""
     m = lookup_measure(measure)
     wanted = check_content(content)
     if quotes_per_cell < 0:
         raise UsageError("quotes per cell cannot be negative")
+    if citations not in CITATION_STYLES:
+        raise UsageError(f"citations must be one of {', '.join(CITATION_STYLES)}")
+    if max_quote_words is not None and max_quote_words < 1:
+        raise UsageError("--max-quote-words must be at least 1")
     with frames.use_session(project) as session:
         validate_cases(session, case_ids)
         layout = Layout(
@@ -104,6 +138,12 @@ def gather(
             with_ids="quotes" in wanted, need_speakers=m.name == "participants",
         )
         mx = layout.matrix(m.name)
+        rolled_values = None
+        if not rollup and layout.has_sub_codes:
+            rolled_values = Layout(
+                session, cols=layout.spec, rollup=True, code_ids=code_ids, case_ids=case_ids,
+                need_speakers=m.name == "participants",
+            ).frame(m.name)
         by_case = layout.spec.by == "cases"
         row_ids = [r.code_id for r in mx.rows]
         col_keys = [c.key for c in mx.cols]
@@ -131,10 +171,16 @@ def gather(
         name = session.scalar(select(ProjectInfo.name).where(ProjectInfo.id == 1)) or ""
     cells: dict[tuple[int, int | str], ReportCell] = {}
     values = mx.values
+    parents = {n.parent for n in nodes.values() if n.parent is not None}
     for row in mx.rows:
         for col in mx.cols:
             v = values.at[row.code_id, col.key]
             cell = ReportCell(float(v), format_value(m.name, v, unit=True))
+            if rolled_values is not None and row.code_id in parents:
+                rv = rolled_values.at[row.code_id, col.key]
+                cell.rolled = float(rv)
+                if format_value(m.name, rv) != format_value(m.name, v):
+                    cell.count_text += f"; {format_value(m.name, rv)} incl. sub-codes"
             view = stored.get((row.code_id, int(col.key))) if by_case else None
             if view is not None:
                 cell.summary = view.summary.strip()
@@ -152,6 +198,9 @@ def gather(
                 cell.quotes = quotes
                 cell.pinned = len(pinned)
             cells[(row.code_id, col.key)] = cell
+    rows = list(mx.rows)
+    if drop_empty:
+        rows = [r for r in rows if not all(cells[(r.code_id, c.key)].empty for c in mx.cols)]
     return ReportData(
         project_name=name,
         matrix=mx,
@@ -161,7 +210,23 @@ def gather(
         content=wanted,
         quotes_per_cell=quotes_per_cell,
         framework=by_case,
+        rows=rows,
+        citations=citations,
+        max_quote_words=max_quote_words,
+        parents={r.code_id for r in rows if r.code_id in parents},
     )
+
+
+def resolve_codes(session: Session, specs: Iterable[str], *,
+                  descendants: bool = True) -> list[int]:
+    """Code ids for paths or unique names, each with its sub-codes unless ``descendants``
+    is false, in codebook order."""
+    nodes = codebook.tree(session)
+    wanted: set[int] = set()
+    for spec in specs:
+        cid = codebook.resolve(session, spec)
+        wanted.update(codebook.descendants(nodes, cid) if descendants else {cid})
+    return [cid for cid in nodes if cid in wanted]
 
 
 def measure_names() -> list[str]:
