@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test syslibs bench screenshots lint clean
 
 syslibs:
-	@sh tools/syslibs.sh
+	@GOALS="$(MAKECMDGOALS)" sh tools/syslibs.sh
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \

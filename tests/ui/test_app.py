@@ -25,7 +25,7 @@ def test_screenshot_mode_writes_a_png(qapp: Any, project_file: Path, tmp_path: P
     from PySide6.QtGui import QImage
 
     img = QImage(str(out))
-    assert (img.width(), img.height()) == (1400, 900)
+    assert (img.width(), img.height()) == app.SCREENSHOT_SIZE == (1366, 768)
 
 
 def test_locked_and_newer_projects_give_a_clear_message(

@@ -4,18 +4,35 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QApplication
+from crosscase.ui import syslibs
 
-from crosscase.ui import messages, theme
-from crosscase.ui.settings import APPLICATION, ORGANISATION, Settings
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
-SCREENSHOT_SIZE = (1400, 900)
+# Qt is imported inside the functions: the system libraries are checked before
+# anything loads Qt, so a missing one is named instead of aborting the process.
+
+SCREENSHOT_SIZE = (1366, 768)
+
+
+def check_system() -> None:
+    """Stop with one line naming the packages to install if Qt's platform plugin cannot load."""
+    from crosscase.domain.errors import CrosscaseError
+
+    why = syslibs.check()
+    if why:
+        raise CrosscaseError(why)
 
 
 def application() -> QApplication:
     """The running QApplication, created (and named) if there is none."""
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtWidgets import QApplication
+
+    from crosscase.ui.settings import APPLICATION, ORGANISATION
+
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
     app = QApplication.instance()
@@ -38,10 +55,14 @@ def run(project_path: str | None, screenshot: str | None = None) -> int:
     With ``screenshot``, render the main window on the project with a coded
     document open, save it as PNG and return without entering the event loop.
     """
+    if _running_app() is None:
+        check_system()
     app = application()
     if screenshot:
         return _screenshot(app, project_path, Path(screenshot))
+    from crosscase.ui import theme
     from crosscase.ui.main_window import MainWindow
+    from crosscase.ui.settings import Settings
 
     settings = Settings()
     theme.apply_theme(app, settings.theme())
@@ -84,8 +105,19 @@ def prepare_screenshot(window: object, select_code: bool = True) -> None:
         view.refresh_highlights(force=True)
 
 
+def _running_app() -> object | None:
+    """The running QApplication, if Qt is loaded and one was made (tests make one)."""
+    if "PySide6.QtWidgets" not in sys.modules:
+        return None
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance()
+
+
 def _screenshot(app: QApplication, project_path: str | None, out: Path) -> int:
+    from crosscase.ui import messages, theme
     from crosscase.ui.main_window import MainWindow
+    from crosscase.ui.settings import Settings
 
     messages.interactive = False
     settings = Settings(ephemeral=True)
