@@ -172,6 +172,7 @@ class MatrixView(QWidget):
         right.setFrameShape(QFrame.Shape.NoFrame)
         right.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         right.setWidget(side)
+        right.setMinimumWidth(side.minimumSizeHint().width() + 16)
         self.side_panel = right
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -179,6 +180,7 @@ class MatrixView(QWidget):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([600, 400])
         outer = QVBoxLayout(self)
         outer.addWidget(self.toolbar)
         outer.addWidget(self.status)
