@@ -4,8 +4,9 @@
 
 Renders offscreen on the demo project (or, where the demo cannot be built, on
 a small project made from the sample transcripts): the coded document, the
-codebook with definitions, coded segments, search, the import dialog, and the
-cross-case matrix when it is available.
+codebook with definitions, coded segments, search, the import dialog, the case
+tree's menu, the change history, and the cross-case matrix when it is available.
+Every picture is of a 1366x768 window, a small laptop's screen.
 """
 
 from __future__ import annotations
@@ -198,7 +199,61 @@ def main(argv: list[str] | None = None) -> int:
         shot("import", dlg)
         dlg.reject()  # type: ignore[attr-defined]
 
-        # 6. the cross-case matrix, where the workbench has it
+        # 6. managing cases and documents: the case tree's menu on a document
+        from PySide6.QtCore import QTimer
+        from PySide6.QtGui import QPainter
+        from PySide6.QtWidgets import QApplication, QMenu
+
+        panel = w.cases_panel
+        first = next((c for c in panel.model.cases if c.documents), None)
+        if first is not None:
+            index = panel.model.index_of_document(first.documents[0].id)
+            panel.tree.setCurrentIndex(index)
+            panel.tree.scrollTo(index)
+            settle(app)
+
+            def grab_with_menu() -> None:
+                menu = QApplication.activePopupWidget()
+                if not isinstance(menu, QMenu):
+                    QTimer.singleShot(50, grab_with_menu)
+                    return
+                settle(app)
+                picture = w.grab()
+                painter = QPainter(picture)
+                painter.drawPixmap(w.mapFromGlobal(menu.pos()), menu.grab())
+                painter.end()
+                path = out / "case-menu.png"
+                picture.save(str(path), "PNG")
+                written.append(path)
+                menu.close()
+
+            QTimer.singleShot(100, grab_with_menu)
+            panel._context_menu(panel.tree.visualRect(index).center())  # returns when it closes
+            settle(app)
+
+        # 7. the change history: who did what, to which document or code (the
+        # assistant codes a passage; a memo is written and taken back)
+        from crosscase.commands.coding import ApplyCodings
+        from crosscase.commands.memo import SetMemo
+        from crosscase.services.coding import CodingSpec
+
+        if first is not None:
+            doc = first.documents[0].id
+            ctx.project.coder_name = "assistant"
+            ctx.push(ApplyCodings([CodingSpec(doc, richest.id, 0, 40)]))
+            ctx.project.coder_name = "researcher"
+            ctx.push(SetMemo("document", doc, "Check the date with the transcriber"))
+            ctx.undo_stack.undo()
+        w.details_dock.hide()
+        history = w.show_history()
+        if history is not None:
+            settle(app)
+            history.filter.clearFocus()  # type: ignore[attr-defined]
+            shot("history")
+            w.close_tab(w.tabs.indexOf(history))
+        w.details_dock.show()
+
+        # 8. the cross-case matrix, where the workbench has it
         try:
             import crosscase.ui.views.matrix_view  # noqa: F401
 
@@ -228,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
             for dock in docks:
                 dock.show()
 
-        # 7. the first picture again, in the dark palette: the same tabs, docks and code
+        # 9. the first picture again, in the dark palette: the same tabs, docks and code
         theme.apply_theme(app, "dark")
         w.set_theme("dark")
         for i in reversed(range(w.tabs.count())):

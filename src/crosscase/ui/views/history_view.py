@@ -80,9 +80,14 @@ class HistoryView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
+        # what was done takes the room left; when, who, document and code stay in view
         header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
 
@@ -102,8 +107,8 @@ class HistoryView(QWidget):
         self._reload_soon.timeout.connect(self.reload)
         context.change_applied.connect(self._changed)
         self.reload()
-        for col, width in enumerate((150, 110, 420, 200)):
-            self.table.setColumnWidth(col, width)
+        self.table.setColumnWidth(3, 170)
+        self.table.setColumnWidth(4, 150)
 
     # -- reading -------------------------------------------------------------
     def _changed(self, _change: object) -> None:
