@@ -430,12 +430,13 @@ def _inspect(path: Path, writable: bool) -> tuple[str | None, set[str], bool]:
     back an interrupted write (a hot journal) instead of refusing it. A leftover
     ``-wal`` (a crash, or a file copied from elsewhere) gets a quick check.
     """
-    wal = path.with_name(path.name + "-wal")
-    leftover_wal = wal.exists() and wal.stat().st_size > 0
+    leftover_wal = _leftover_wal(path)
     immutable = False
     try:
         try:
-            con = connect(path, readonly=not writable)
+            # with a leftover -wal, read-only: closing a writer's connection would
+            # checkpoint that -wal into the file before it is known to belong to it
+            con = connect(path, readonly=not writable or leftover_wal)
             con.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.OperationalError as exc:
             if writable or "unable to open" not in str(exc) or os.access(path.parent, os.W_OK):
@@ -471,6 +472,14 @@ def _inspect(path: Path, writable: bool) -> tuple[str | None, set[str], bool]:
         raise NotAProject(f"{path.name}: is not a Crosscase project ({exc})") from None
 
 
+def _leftover_wal(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
 def _current_revision(path: Path) -> str | None:
     return _inspect(path, _writable(path))[0]
 
@@ -503,8 +512,11 @@ def open_project(path: Path, *, upgrade: bool = True, readonly: bool = False,
     try:
         if lock is not None and writable:
             remove_stale(path.parent)
+        leftover_wal = _leftover_wal(path)
         rev, tables, immutable = _inspect(path, writable)
         if rev is None:
+            if leftover_wal:
+                raise damaged(path, "it does not read as a Crosscase project")
             raise NotAProject(f"{path.name}: is a database but not a Crosscase project")
         if rev != head_revision() and rev not in known_revisions():
             raise SchemaTooNew(

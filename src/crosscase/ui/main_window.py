@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from crosscase.db.project import SUFFIX, Project, open_project
-from crosscase.domain.errors import ProjectLocked, SchemaTooNew
+from crosscase.domain.errors import ProjectBusy, ProjectLocked, SchemaTooNew
 from crosscase.services import documents, projects
 from crosscase.ui import messages, theme
 from crosscase.ui.coding import CodingController
@@ -282,7 +282,14 @@ class MainWindow(QMainWindow):
     def open_project(self, path: Path, remember: bool = True) -> bool:
         path = Path(path)
         try:
-            project = open_project(path)
+            while True:
+                try:  # read-only where the file or its folder cannot be written
+                    project = open_project(path, allow_readonly=True)
+                    break
+                except ProjectBusy as exc:  # another program holds SQLite's lock: ask, retry
+                    if not messages.confirm(self, "Project is busy in another program",
+                                            f"{exc.message}\n\nTry again?", "Try again"):
+                        return False
         except ProjectLocked as exc:
             messages.error(self, "Project is open elsewhere",
                            f"{exc.message}\n\nClose it there first, then open it here.")
@@ -295,6 +302,8 @@ class MainWindow(QMainWindow):
             messages.error(self, "Cannot open project", messages.describe(exc))
             return False
         self.set_project(project, remember=remember)
+        if project.readonly:
+            messages.status(self, f"{path.name} is read-only here: it is open for reading only", 15000)
         if project.backup_path is not None:
             messages.status(self, f"Upgraded the project; the old file is kept as "
                                   f"{project.backup_path.name}", 15000)
