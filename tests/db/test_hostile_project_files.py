@@ -484,6 +484,9 @@ def test_stale_temporaries_are_removed_on_the_next_run(project: Path, tmp_path: 
     os.utime(old_export, (long_ago, long_ago))
     fresh_export = folder / ".fresh.docx.abcd_123.tmp"
     fresh_export.write_bytes(b"PK")
+    old_report = folder / ".report.docx.crosscase-part-k2_x9q0z"
+    old_report.write_bytes(b"PK")
+    os.utime(old_report, (long_ago, long_ago))
     half_backup = folder / ".study.before-upgrade-20250101-101010.crosscase.part"
     half_backup.write_bytes(b"half")
     unrelated = folder / ".notes.part.txt"
@@ -494,7 +497,7 @@ def test_stale_temporaries_are_removed_on_the_next_run(project: Path, tmp_path: 
         names = set(os.listdir(folder))
         assert killed_import.name not in names and killed_import.name + "-wal" not in names
         assert lock_path(killed_import).name not in names
-        assert old_export.name not in names
+        assert old_export.name not in names and old_report.name not in names
         assert live_import.name in names and fresh_export.name in names and unrelated.name in names
     finally:
         live_lock.release()

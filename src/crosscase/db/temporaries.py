@@ -4,7 +4,8 @@ Every file Crosscase writes is first written under a hidden temporary name
 beside its target and renamed into place when whole: a QDPX import builds its
 project as ``.NAME.XXXXXXXX.part`` (with its lock file ``..NAME.XXXXXXXX.part.lock``
 and SQLite's side files), an export writes ``.NAME.XXXXXXXX.part`` or
-``.NAME.XXXXXXXX.tmp``, an upgrade's backup is written as
+``.NAME.XXXXXXXX.tmp`` or (through ``crosscase.exchange.files.replacing``)
+``.NAME.crosscase-part-XXXXXXXX``, an upgrade's backup is written as
 ``.NAME.before-upgrade-STAMP.crosscase.part``. A process killed while writing
 leaves its temporary behind; opening or creating a project removes those in
 its folder that nobody is writing:
@@ -33,7 +34,7 @@ from crosscase.domain.limits import STALE_TEMPORARY_SECONDS
 log = logging.getLogger("crosscase")
 
 #: hidden names Crosscase gives its temporaries (an export's, an import's, a backup's)
-TEMPORARY = re.compile(r"^\..+(\.part|\.[A-Za-z0-9_]{8}\.tmp)$")
+TEMPORARY = re.compile(r"^\..+(\.part|\.[A-Za-z0-9_]{8}\.tmp|\.crosscase-part-[A-Za-z0-9_]{8})$")
 SIDE = ("-wal", "-shm", "-journal")
 
 
