@@ -155,6 +155,7 @@ def test_cancel_keeps_the_document(coded: Any, qtbot: Any, monkeypatch: pytest.M
 def test_f2_renames_a_document_and_the_case_menu_renames_a_case(coded: Any, qtbot: Any) -> None:
     window = coded
     a = doc_id(window, "A-manager")
+    view = window.open_document(a)
     tree = window.cases_panel.tree
     tree.setCurrentIndex(window.cases_panel.model.index_of_document(a))
     tree.setFocus()
@@ -175,6 +176,9 @@ def test_f2_renames_a_document_and_the_case_menu_renames_a_case(coded: Any, qtbo
     qtbot.waitUntil(lambda: bool(typed))
     assert ("Millbrook Works", "Manager, March") in docs(window)
     assert window.cases_panel.model.index_of_document(a).data() == "Manager, March"
+    # the open document's tab and header follow
+    qtbot.waitUntil(lambda: window.tabs.tabText(window.tabs.indexOf(view)) == "Manager, March")
+    assert view.title.text() == "Manager, March"
 
     seen: list[str] = []
 

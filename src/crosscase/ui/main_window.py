@@ -391,6 +391,15 @@ class MainWindow(QMainWindow):
 
     def _project_changed(self, _change: object) -> None:
         self.saved_label.setText(f"✓ Saved {datetime.now():%H:%M}")
+        QTimer.singleShot(0, self._retitle_documents)  # once the views have reread their names
+
+    def _retitle_documents(self) -> None:
+        """A renamed or moved document's tab shows its new name and case."""
+        for view in self.documents.values():
+            i = self.tabs.indexOf(view)
+            if i >= 0 and view.info is not None:
+                self.tabs.setTabText(i, view.info.name)
+                self.tabs.setTabToolTip(i, f"{view.info.case} / {view.info.name}")
 
     # -- documents ----------------------------------------------------------------------------------
     def current_document(self) -> DocumentView | None:
