@@ -102,7 +102,8 @@ def test_open_click_read_quotes_and_jump(qtbot: Any, study: Any, views: Any) -> 
     assert view.model.columnCount() == 4  # code + three cases
     assert view.model.headerData(1, Qt.Orientation.Horizontal) == "Case A"
     code, case = st.codes["Hybridity/Trading income"], st.cases["Case A"]
-    want = compute_matrix(project).value(code, case)
+    assert view.rollup_check.isChecked()  # rolled up by default
+    want = compute_matrix(project, rollup=True).value(code, case)
     assert view.model.data(view.model.index_of(code, case)) == str(int(want))
     # heat shading: the largest value is the darkest
     _click(qtbot, view, code, case)

@@ -100,7 +100,10 @@ class MatrixView(QWidget):
                                            Qt.ItemDataRole.ToolTipRole)
         self.rollup_check = QCheckBox("Roll up sub-codes")
         self.rollup_check.setToolTip(
-            "A code also counts its sub-codes' passages; a passage counts once")
+            "On (the default): a theme's count includes its sub-codes' passages, each "
+            "passage once. Off: each code counts only its own passages, as the note says.")
+        # rolled up by default, so a rating never stands beside a count without its evidence
+        self.rollup_check.setChecked(True)
         self.contrast_button = QPushButton("Contrast\u2026")
         self.contrast_button.setToolTip(
             "Compare two columns: the codes found only in one, only in the other, in both")
