@@ -108,7 +108,14 @@ def _structure_cols(
         .where(Turn.document_id == c.document_id, Turn.start <= c.start, Turn.end > c.start)
         .order_by(Turn.start.desc()).limit(1).scalar_subquery()
     )
-    speaker = select(Participant.name).where(Participant.id == turn).scalar_subquery()
+    # its own correlated look-up: a subquery nested in another is not correlated
+    # with the outer coding row, and would name one speaker for every segment
+    speaker = (
+        select(Participant.name)
+        .join(Turn, Turn.participant_id == Participant.id)
+        .where(Turn.document_id == c.document_id, Turn.start <= c.start, Turn.end > c.start)
+        .order_by(Turn.start.desc()).limit(1).scalar_subquery()
+    )
     return [para.label("paragraph"), page.label("page"), speaker.label("speaker"),
             turn.label("participant_id")]
 
