@@ -9,6 +9,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_project(p)
     p.add_argument("--code", help="only this code (path or unique name)")
     p.add_argument("--case", help="only this case")
+    p.add_argument("--every-coding", action="store_true",
+                   help="list every coding, also those nested in or overlapping another of "
+                        "the same code (default: one segment per passage, as the matrix counts)")
     p.add_argument("--json", action="store_true", help="JSON output")
 
 
@@ -18,7 +21,8 @@ def run(args: argparse.Namespace) -> int:
     with open_(args) as project, project.session() as s:
         code_ids = [codebook.resolve(s, args.code)] if args.code else None
         case_ids = [cases.resolve(s, args.case)] if args.case else None
-        segs = segments.fetch(s, code_ids=code_ids, case_ids=case_ids)
+        segs = segments.fetch(s, code_ids=code_ids, case_ids=case_ids,
+                              per_passage=not args.every_coding)
     if args.json:
         print_json([
             {k: v for k, v in seg.as_json().items() if k not in ("document_id", "case_id", "code_id")}

@@ -113,7 +113,8 @@ def export_xlsx(
                 sorted({d for c in row_ids for d in codebook.descendants(nodes, c)})
                 if rollup else row_ids
             )
-            for seg in segments.fetch(session, code_ids=wanted, case_ids=case_ids):
+            for seg in segments.fetch(session, code_ids=wanted, case_ids=case_ids,
+                                      per_passage=True):
                 d = seg.as_json()
                 d["citation"] = seg.citation()
                 seg_rows.append({k: d.get(k) for k in SEGMENT_COLUMNS})

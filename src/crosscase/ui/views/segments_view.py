@@ -137,7 +137,9 @@ class SegmentsView(QWidget):
                else [self.code_id])
         case_id = self.case_box.currentData()
         with self.context.project.session() as s:
-            found = segments.fetch(s, code_ids=ids, case_ids=[case_id] if case_id else None)
+            # one segment per passage, as the matrix counts them
+            found = segments.fetch(s, code_ids=ids, case_ids=[case_id] if case_id else None,
+                                   per_passage=True)
             self.shown = found[:MAX_SHOWN]
             self.around = around.surrounding(
                 s, [(sg.document_id, sg.start, sg.end) for sg in self.shown],
