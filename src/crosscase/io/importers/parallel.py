@@ -331,8 +331,8 @@ def ordered(
     finally:
         for f in (*futures.values(), *dropped):
             f.cancel()
-        if not finished and any(not f.done() for f in futures.values()):
-            pool.close(cancel=True)  # their results are not wanted: end them now
+        if not finished and pool.started:
+            pool.close(cancel=True)  # cancelled or failed: end the workers now
 
 
 # --- the files of a batch ----------------------------------------------------------

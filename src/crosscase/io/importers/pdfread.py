@@ -135,6 +135,9 @@ class _LimitedDecompressor:
         return getattr(self._d, name)
 
 
+_PIECE = 1024 * 1024
+
+
 class _LimitedZlib:
     """Stands in for the ``zlib`` module inside pdfminer's ``pdftypes``."""
 
@@ -147,14 +150,19 @@ class _LimitedZlib:
             return zlib.decompress(data)
         cap = budget.allowance()
         d = zlib.decompressobj()
-        out = d.decompress(data, cap + 1)
+        # a piece at a time, so that a bomb is stopped holding no more than the cap
+        out = bytearray(d.decompress(data, _PIECE))
+        while d.unconsumed_tail and not d.eof:
+            out += d.decompress(d.unconsumed_tail, _PIECE)
+            if len(out) > cap:
+                raise budget.refuse()
         if len(out) > cap:
             raise budget.refuse()
         if not d.eof:
             # as zlib.decompress says it (pdfminer then reads what it can byte by byte)
             raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
         budget.spend(len(out))
-        return out
+        return bytes(out)
 
     @staticmethod
     def decompressobj() -> Any:
