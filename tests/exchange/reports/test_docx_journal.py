@@ -96,7 +96,8 @@ def test_caption_two_paragraphs_with_seq_and_note(stress: Any, tmp_path: Path) -
     assert doc.styles["Table Number"].font.bold and doc.styles["Table Title"].font.italic
     note = next(p for p in body if p.text.startswith("Note."))
     assert note.runs[0].text == "Note." and doc.styles["Note Label"].font.italic
-    assert "Participants: P" in note.text  # the legend of short citations
+    # the legend of short citations: each cited ID with its role and document
+    assert re.search(r"Participants: .*\bP\d+ = (manager|service user|practitioner)", note.text)
 
 
 def test_no_rating_beside_a_count_that_leaves_out_sub_codes(stress: Any, tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def test_sheets_and_columns(rated: Any, tmp_path: Path) -> None:
     segs = pd.read_excel(out, sheet_name="Segments")
     assert list(segs.columns) == SEGMENT_COLUMNS
     with project.session() as s:
-        all_segs = segments.fetch(s)
+        all_segs = segments.fetch(s, per_passage=True)  # one row per passage
     assert len(segs) == len(all_segs)
     first = all_segs[0]
     row = segs[segs["id"] == first.id].iloc[0]
