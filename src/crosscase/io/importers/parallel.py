@@ -30,6 +30,7 @@ import hashlib
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -93,11 +94,14 @@ def _init_worker() -> None:
 
 
 class Workers:
-    """A pool of worker processes, started on the first job and shut down by :meth:`close`."""
+    """A pool of worker processes, started in the background on the first job offered
+    (the caller goes on working alone meanwhile) and shut down by :meth:`close`."""
 
     def __init__(self, processes: int | None = None) -> None:
         self.processes = default_processes() if processes is None else processes
         self._pool: ProcessPoolExecutor | None = None
+        self._starter: threading.Thread | None = None
+        self._ready = threading.Event()
 
     @property
     def usable(self) -> bool:
@@ -107,17 +111,47 @@ class Workers:
     def started(self) -> bool:
         return self._pool is not None
 
-    def submit(self, fn: Callable[..., R], *args: Any) -> Future[R]:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
+    def ready(self) -> bool:
+        """Whether the pool takes jobs now; the first call starts it in the background
+        (starting the fork server and a process takes a good part of a second)."""
+        if self._ready.is_set():
+            return self._pool is not None
+        if self._starter is None and self.usable:
+            self._starter = threading.Thread(
+                target=self._start, name="crosscase-workers", daemon=True
+            )
+            self._starter.start()
+        return False
+
+    def _start(self) -> None:
+        try:
+            pool = ProcessPoolExecutor(
                 self.processes, mp_context=_context(), initializer=_init_worker
             )
+            pool.submit(_nothing).result()
+        except Exception:  # noqa: BLE001 - no workers: the caller works alone
+            self._ready.set()
+            return
+        self._pool = pool
+        self._ready.set()
+
+    def submit(self, fn: Callable[..., R], *args: Any) -> Future[R]:
+        """Run ``fn(*args)`` in the pool (starting it first, and waiting for that,
+        if :meth:`ready` was not asked)."""
+        if not self.ready():
+            assert self._starter is not None
+            self._starter.join()
+        if self._pool is None:
+            raise RuntimeError("the worker processes could not be started")
         return self._pool.submit(fn, *args)
 
     def close(self, *, cancel: bool = False) -> None:
         """Shut the pool down: wait for the running jobs, or with ``cancel`` drop
         the queued ones and end the worker processes at once."""
-        pool, self._pool = self._pool, None
+        if self._starter is not None:
+            self._starter.join()
+        pool, self._pool, self._starter = self._pool, None, None
+        self._ready.clear()
         if pool is None:
             return
         if not cancel:
@@ -268,7 +302,7 @@ def ordered(
 
     def top_up() -> None:
         nonlocal next_free, broken
-        if broken:
+        if broken or not pool.ready():
             return
         running = sum(1 for f in (*futures.values(), *dropped) if not f.done())
         while running < pool.processes and next_free < min(n, next_out + window + 1):
