@@ -38,7 +38,7 @@ def test_every_change_is_listed_with_who_what_and_on_which_document_or_code(
     with demo_project.session() as s:
         rows = history.entries(s)[n_before:]
     said = [(r.coder, r.what) for r in rows]
-    assert said[0] == ("Ann", "Coded 1 passage(s): 'Co-design'")
+    assert said[0] == ("Ann", "Coded 1 passage: 'Co-design'")
     assert said[1] == ("Ann", "Renamed document 'A-manager-interview' to 'Manager, March'")
     assert said[2] == ("Ann", "Moved document 'Manager, March' from 'Case A: Millbrook Works' "
                               "to 'Case B: Tandem Circles'")
@@ -47,7 +47,7 @@ def test_every_change_is_listed_with_who_what_and_on_which_document_or_code(
     assert rows[4].undo and rows[4].action == "undo SetMemo"
     assert said[5] == ("Ben", "Set attribute 'respondent' of document 'Manager, March' to 'manager'")
     assert said[6] == ("Ben", "New case 'Case C'")
-    assert said[7] == ("Ben", "Edited case 'Case C' to 'Case C: Riverside'")
+    assert said[7] == ("Ben", "Renamed case 'Case C' to 'Case C: Riverside'")
     assert said[8][1].startswith("Deleted document 'Manager, March' with ")
     # the coded passage names its document and code; the deleted document keeps its name
     assert [d.label() for d in rows[0].documents] == ["Manager, March (deleted)"]
@@ -69,7 +69,7 @@ def test_filters_by_coder_document_code_and_text(demo_project: Project) -> None:
         found = history.entries(s, text="co-DESIGN")
         newest = history.entries(s, newest_first=True)
         assert "Ann" in history.coders(s)
-    assert [r.what for r in ann] == ["Coded 1 passage(s): 'Co-design'"]
+    assert [r.what for r in ann] == ["Coded 1 passage: 'Co-design'"]
     assert on_doc[0].action == "document.import" and all(
         did in {d.id for d in r.documents} for r in on_doc)
     assert ann[0] in on_doc and ann[0] in on_code and ann[0] in found
@@ -92,3 +92,23 @@ def test_json_is_plain_values(demo_project: Project) -> None:
         rows = history.entries(s)
     data = json.loads(json.dumps([r.as_json() for r in rows]))
     assert {"id", "at", "coder", "action", "what", "documents", "codes", "cases"} <= set(data[-1])
+
+
+def test_code_changes_keep_the_names_they_had(demo_project: Project) -> None:
+    from crosscase.commands.codebook import CreateCode, DeleteCode, EditCode, MergeCodes
+
+    with demo_project.session() as s:
+        café = codebook.resolve(s, "Café")
+        farm = codebook.resolve(s, "Farm shop")
+        n_before = len(history.entries(s))
+    h = History(demo_project)
+    h.push(EditCode(café, name="Café and tea room"))
+    made = h.push(CreateCode("Word of mouth 😀"))
+    h.push(MergeCodes(farm, café))
+    h.push(DeleteCode(made.id))  # type: ignore[attr-defined]
+    with demo_project.session() as s:
+        said = [r.what for r in history.entries(s)[n_before:]]
+    assert said[0] == "Renamed code 'Café' to 'Café and tea room'"
+    assert said[1] == "New code 'Word of mouth 😀'"
+    assert said[2] == "Merged codes 'Farm shop' into 'Café and tea room'"
+    assert said[3] == "Deleted code 'Word of mouth 😀'"

@@ -43,7 +43,7 @@ def test_history_lists_changes_follows_new_ones_filters_and_exports(
     assert focused() is view.filter
     rows = view.shown()
     # newest first: the coding, then the imports and the project's creation
-    assert rows[0].coder == "Ann" and rows[0].what == "Coded 1 passage(s): 'Co-design'"
+    assert rows[0].coder == "Ann" and rows[0].what == "Coded 1 passage: 'Co-design'"
     assert view.model.index(0, 3).data() == "A-manager"
     assert view.model.index(0, 4).data() == "Co-design"
     assert any(r.what == "Imported document 'B-service-user'" for r in rows)

@@ -113,7 +113,8 @@ class EditCode(Command):
         return self._change({Kind.CODES: frozenset({self.code_id}), Kind.MEMOS: frozenset(memo)})
 
     def details(self) -> dict[str, Any]:
-        return {"code": self.code_id, **self.changes}
+        renamed = {"old_name": self._old["name"]} if "name" in self._old else {}
+        return {"code": self.code_id, **self.changes, **renamed}
 
 
 class MoveCode(Command):
@@ -151,6 +152,9 @@ class MoveCode(Command):
     def change(self) -> Change:
         moved = id_set(cid for cid, _, _ in self._old) | {self.code_id}
         return self._change({Kind.CODES: moved}, reshaped=[Kind.CODES])
+
+    def details(self) -> dict[str, Any]:
+        return {"code": self.code_id, "parent": self.parent_id}
 
 
 class DeleteCode(Command):
@@ -215,7 +219,8 @@ class DeleteCode(Command):
         )
 
     def details(self) -> dict[str, Any]:
-        return {"code": self.code_id, "codings": len(self._codings)}
+        name = next((r["name"] for r in self._codes if r["id"] == self.code_id), None)
+        return {"code": self.code_id, "name": name, "codings": len(self._codings)}
 
 
 class MergeCodes(Command):
@@ -310,7 +315,9 @@ class MergeCodes(Command):
         )
 
     def details(self) -> dict[str, Any]:
-        return {"source": self.source_id, "target": self.target_id, "moved": len(self._moved)}
+        name = self._source[0]["name"] if self._source else None
+        return {"source": self.source_id, "source_name": name, "target": self.target_id,
+                "moved": len(self._moved)}
 
 
 # ---------------------------------------------------------------------------------------

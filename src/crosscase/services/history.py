@@ -26,8 +26,8 @@ from crosscase.db.models import Case, Code, Coding, Document, Event
 
 #: the phrase for each action; ``{n}`` is a count the detail gives
 PHRASES: dict[str, str] = {
-    "ApplyCodings": "Coded {n} passage(s)",
-    "RemoveCodings": "Removed {n} coding(s)",
+    "ApplyCodings": "Coded {passages}",
+    "RemoveCodings": "Removed {codings}",
     "ResizeCoding": "Resized a coding",
     "CreateCode": "New code",
     "EditCode": "Edited code",
@@ -153,9 +153,12 @@ def _refs(action: str, d: dict[str, Any]) -> _Refs:
         target = _ints(d.get("id") if "id" in d else d.get("owner"))
         {"document": r.documents, "code": r.codes, "case": r.cases,
          "coding": r.codings}.get(str(kind), []).extend(target)
-    if command in ("CreateCode", "EditCode") and isinstance(d.get("name"), str):
+    if command in ("CreateCode", "EditCode", "DeleteCode") and isinstance(d.get("name"), str):
         for cid in _ints(d.get("code")):
             r.names[("code", cid)] = d["name"]
+    if command == "MergeCodes" and isinstance(d.get("source_name"), str):
+        for cid in _ints(d.get("source")):
+            r.names[("code", cid)] = d["source_name"]
     if command in ("RenameDocument", "MoveDocument", "DeleteDocument", "document.import"):
         for did in _ints(d.get("document")):
             if isinstance(d.get("name"), str):
@@ -174,6 +177,11 @@ def _refs(action: str, d: dict[str, Any]) -> _Refs:
     return r
 
 
+def _n(n: Any, word: str) -> str:
+    n = int(n) if isinstance(n, int) else 0
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def _count(d: dict[str, Any]) -> int:
     for key in ("codings", "documents", "added"):
         value = d.get(key)
@@ -188,7 +196,7 @@ def _sentence(command: str, d: dict[str, Any], refs: _Refs, names: dict[tuple[st
               undo: bool) -> str:
     base = PHRASES.get(command, command)
     n = _count(d)
-    what = base.format(n=n)
+    what = base.format(n=n, passages=_n(n, "passage"), codings=_n(n, "coding"))
 
     def name(kind: str, ids: list[int]) -> str:
         return ", ".join(f"'{names.get((kind, i), f'#{i}')}'" for i in dict.fromkeys(ids))
@@ -196,24 +204,26 @@ def _sentence(command: str, d: dict[str, Any], refs: _Refs, names: dict[tuple[st
     extra = ""
     if command == "RenameDocument" and d.get("old_name"):
         extra = f" '{d['old_name']}' to '{d.get('name')}'"
-    elif command == "EditCase" and d.get("old_name"):
+    elif command in ("EditCase", "EditCode") and d.get("old_name"):
         extra = f" '{d['old_name']}' to '{d.get('name')}'"
+        what = "Renamed case" if command == "EditCase" else "Renamed code"
     elif command == "MoveDocument":
         extra = (f" {name('document', refs.documents)} from '{d.get('from_case_name')}'"
                  f" to '{d.get('case_name')}'")
     elif command in ("DeleteDocument", "document.import"):
         extra = f" {name('document', refs.documents)}"
         if command == "DeleteDocument":
-            extra += f" with {d.get('codings', 0)} coding(s)"
+            extra += f" with {_n(d.get('codings', 0), 'coding')}"
     elif command == "DeleteCase":
-        extra = (f" {name('case', refs.cases)} with {len(_listed(d.get('documents')))} "
-                 f"document(s) and {d.get('codings', 0)} coding(s)")
+        extra = (f" {name('case', refs.cases)} with "
+                 f"{_n(len(_listed(d.get('documents'))), 'document')} and "
+                 f"{_n(d.get('codings', 0), 'coding')}")
     elif command in ("CreateCase", "EditCase"):
         extra = f" {name('case', refs.cases)}"
     elif command in ("CreateCode", "EditCode", "MoveCode", "DeleteCode"):
         extra = f" {name('code', refs.codes)}"
         if command == "DeleteCode" and d.get("codings"):
-            extra += f" with {d['codings']} coding(s)"
+            extra += f" with {_n(d['codings'], 'coding')}"
     elif command == "MergeCodes":
         src, dst = _ints(d.get("source")), _ints(d.get("target"))
         extra = f" {name('code', src)} into {name('code', dst)}"
