@@ -95,3 +95,39 @@ def test_history_lists_changes_follows_new_ones_filters_and_exports(
     assert [row[3] for row in table[1:]] == ["ApplyCodings"]
     assert table[1][5] == "Manager, March" and table[1][6] == "Co-design"
     assert out.stat().st_mode & 0o077 == 0  # owner only, like every export
+
+
+def test_history_of_one_document_from_the_case_tree_menu(window: Any, qtbot: Any) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QMenu
+
+    a = doc_id(window, "A-manager")
+    window.context.push(ApplyCodings([CodingSpec(a, code_id(window, "Co-design"), 0, 12)]))
+    tree = window.cases_panel.tree
+    index = window.cases_panel.model.index_of_document(a)
+    pos = tree.visualRect(index).center()
+    clicked: list[str] = []
+
+    def on_menu() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(10, on_menu)
+            return
+        action = next(x for x in menu.actions() if x.text() == "History of this document")
+        clicked.append(action.text())
+        QTest.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
+
+    QTimer.singleShot(10, on_menu)
+    QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    QApplication.sendEvent(tree.viewport(), QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, pos, tree.viewport().mapToGlobal(pos)))
+    qtbot.waitUntil(lambda: bool(clicked))
+    view = window.history_view
+    assert view is not None and window.tabs.currentWidget() is view
+    assert view.only_label.text() == "Only changes to the document 'A-manager'"
+    shown = view.shown()
+    assert [r.action for r in shown] == ["ApplyCodings", "document.import"]
+    assert all(a in {d.id for d in r.documents} for r in shown)
+    QTest.mouseClick(view.only_clear, Qt.MouseButton.LeftButton)
+    assert len(view.shown()) > len(shown) and not view.only_label.isVisible()

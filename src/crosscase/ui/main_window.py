@@ -100,6 +100,8 @@ class MainWindow(QMainWindow):
         self.cases_panel.document_activated.connect(self.open_document)
         self.cases_panel.import_requested.connect(lambda case: self.import_documents(case=case))
         self.cases_panel.memo_requested.connect(self.edit_memo)
+        self.cases_panel.history_requested.connect(
+            lambda kind, oid, name: self.show_history((kind, oid, name)))
         self.codebook_panel = CodebookPanel()
         self.codebook_panel.code_selected.connect(self._code_selected)
         self.codebook_panel.segments_requested.connect(self.show_segments)
@@ -205,7 +207,7 @@ class MainWindow(QMainWindow):
                                             "Ctrl+R", "Everything coded with the selected code")
         self.matrix_action = self._action(v, "Cross-case &matrix", self.show_matrix,
                                           "Ctrl+Shift+X", "Codes by cases, side by side")
-        self.history_action = self._action(v, "Change &history", self.show_history, "Ctrl+Shift+H",
+        self.history_action = self._action(v, "Change &history", lambda: self.show_history(), "Ctrl+Shift+H",
                                            "Every change to the project: who, when, what")
         self.memos_action = self._action(v, "All m&emos", self.show_memos, "Ctrl+Shift+E",
                                          "Every memo: filter by kind, case and code; go to each")
@@ -533,7 +535,8 @@ class MainWindow(QMainWindow):
             recent=self.context.recent_codes, on_create=view.autocode_new,
         )
 
-    def show_history(self) -> QWidget | None:
+    def show_history(self, only: tuple[str, int, str] | None = None) -> QWidget | None:
+        """The History tab; with ``only`` (kind, id, name), the changes to that document or case."""
         if self.context is None:
             return None
         from crosscase.ui.views.history_view import HistoryView
@@ -546,6 +549,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.history_view)
         self._show_tabs_or_hint()
         assert isinstance(self.history_view, HistoryView)
+        self.history_view.set_only(only)
         self.history_view.filter.setFocus()
         return self.history_view
 

@@ -71,6 +71,8 @@ class CasesPanel(QWidget):
     document_activated = Signal(int)
     import_requested = Signal(str)  # case name ("" for none)
     memo_requested = Signal(str, int)
+    #: ("document" or "case", id, name): show the changes made to it
+    history_requested = Signal(str, int, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -322,6 +324,8 @@ class CasesPanel(QWidget):
             menu.addAction("Open", lambda: self.document_activated.emit(entry.id))
             menu.addAction("Document memo…", lambda: self.memo_requested.emit("document", entry.id))
             menu.addSeparator()
+            menu.addAction("History of this document",
+                           lambda: self.history_requested.emit("document", entry.id, entry.name))
             menu.addAction("Rename document…", lambda: self.rename(idx))
             here = self.model.case_of(idx)
             move = menu.addMenu("Move to case")
@@ -337,6 +341,8 @@ class CasesPanel(QWidget):
             menu.addAction("Case memo…", lambda: self.memo_requested.emit("case", case.id))
             menu.addAction(f"Import into {case.name}…", lambda: self.import_requested.emit(case.name))
             if kind == "case":
+                menu.addAction("History of this case",
+                               lambda: self.history_requested.emit("case", case.id, case.name))
                 menu.addAction("Rename case…", lambda: self.rename(case_idx))
                 menu.addAction("Delete case…", lambda: self.delete(case_idx))
             menu.addSeparator()

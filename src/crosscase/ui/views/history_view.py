@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -66,6 +67,18 @@ class HistoryView(QWidget):
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setToolTip("Save the changes listed here as a CSV file")
         self.export_button.clicked.connect(lambda: self.export_csv())
+        # "only the changes to this document (or case)", set from the case tree
+        self.only: tuple[str, int, str] | None = None
+        self.only_label = QLabel()
+        self.only_clear = QToolButton()
+        self.only_clear.setText("Show all")
+        self.only_clear.setToolTip("Show the changes to everything")
+        self.only_clear.setAutoRaise(True)
+        self.only_clear.clicked.connect(lambda: self.set_only(None))
+        only_bar = QHBoxLayout()
+        only_bar.addWidget(self.only_label)
+        only_bar.addWidget(self.only_clear)
+        only_bar.addStretch(1)
         bar = QHBoxLayout()
         bar.addWidget(self.filter, 1)
         bar.addWidget(self.coder)
@@ -98,6 +111,7 @@ class HistoryView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addLayout(bar)
+        lay.addLayout(only_bar)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.summary)
 
@@ -106,6 +120,7 @@ class HistoryView(QWidget):
         self._reload_soon.setInterval(150)
         self._reload_soon.timeout.connect(self.reload)
         context.change_applied.connect(self._changed)
+        self.set_only(None)
         self.reload()
         self.table.setColumnWidth(3, 170)
         self.table.setColumnWidth(4, 150)
@@ -127,6 +142,21 @@ class HistoryView(QWidget):
         self.coder.blockSignals(False)
         self._apply_filter()
 
+    def set_only(self, only: tuple[str, int, str] | None) -> None:
+        """Keep only the changes to one document or case (kind, id, name), or all (None)."""
+        self.only = only
+        self.only_label.setText(f"Only changes to the {only[0]} '{only[2]}'" if only else "")
+        self.only_label.setVisible(only is not None)
+        self.only_clear.setVisible(only is not None)
+        self._apply_filter()
+
+    def _touches(self, h: HistoryEntry) -> bool:
+        if self.only is None:
+            return True
+        kind, oid, _name = self.only
+        named = h.documents if kind == "document" else h.cases
+        return any(n.id == oid for n in named)
+
     def shown(self) -> list[HistoryEntry]:
         """The entries the filters keep, as listed."""
         return list(self.model.rows)
@@ -140,6 +170,7 @@ class HistoryView(QWidget):
             if (not text or text in h.text())
             and (who in ("", EVERYONE) or h.coder == who)
             and (not kinds or h.command in kinds)
+            and self._touches(h)
         ]
         self.model.set_rows(rows)
         n, total = len(rows), len(self.all)
