@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         w.details_dock.hide()
         history = w.show_history()
         if history is not None:
-            settle(app)
+            wait_until(app, lambda: not getattr(history, "busy", False))
             history.filter.clearFocus()  # type: ignore[attr-defined]
             shot("history")
             w.close_tab(w.tabs.indexOf(history))

@@ -68,12 +68,14 @@ def test_filters_by_coder_document_code_and_text(demo_project: Project) -> None:
         on_code = history.entries(s, code=code)
         found = history.entries(s, text="co-DESIGN")
         newest = history.entries(s, newest_first=True)
+        since = history.entries(s, after=everything[-2].id)
         assert "Ann" in history.coders(s)
     assert [r.what for r in ann] == ["Coded 1 passage: 'Co-design'"]
     assert on_doc[0].action == "document.import" and all(
         did in {d.id for d in r.documents} for r in on_doc)
     assert ann[0] in on_doc and ann[0] in on_code and ann[0] in found
     assert len(on_doc) < len(everything) and newest[0] == everything[-1]
+    assert since == everything[-1:]  # only what was logged after the given event
 
 
 def test_csv_has_a_header_and_one_row_per_entry(demo_project: Project) -> None:

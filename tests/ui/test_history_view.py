@@ -16,6 +16,7 @@ from uihelpers import code_id, doc_id
 
 from crosscase.commands.coding import ApplyCodings
 from crosscase.commands.documents import RenameDocument
+from crosscase.commands.memo import SetMemo
 from crosscase.services.coding import CodingSpec
 
 
@@ -41,6 +42,7 @@ def test_history_lists_changes_follows_new_ones_filters_and_exports(
     view = window.history_view
     assert isinstance(view, HistoryView) and window.tabs.currentWidget() is view
     assert focused() is view.filter
+    qtbot.waitUntil(lambda: not view.busy)  # the log is read off the GUI thread
     rows = view.shown()
     # newest first: the coding, then the imports and the project's creation
     assert rows[0].coder == "Ann" and rows[0].what == "Coded 1 passage: 'Co-design'"
@@ -53,12 +55,17 @@ def test_history_lists_changes_follows_new_ones_filters_and_exports(
     project.coder_name = "Ben"
     window.context.push(RenameDocument(a, "Manager, March"))
     qtbot.waitUntil(lambda: view.shown()[0].what.startswith("Renamed document"))
+    qtbot.waitUntil(lambda: not view.busy)
+    # a memo is new rows only: read at once, no whole reload
+    window.context.push(SetMemo("document", a, "check the date"))
+    qtbot.waitUntil(lambda: view.shown()[0].action == "SetMemo")
+    assert not view.busy
     assert view.shown()[0].coder == "Ben"
     assert view.model.index(0, 3).data() == "Manager, March"
 
     # typed text filters
     QTest.keyClicks(view.filter, "manager, march")
-    assert {r.action for r in view.shown()} >= {"RenameDocument", "ApplyCodings"}
+    assert {r.action for r in view.shown()} >= {"RenameDocument", "ApplyCodings", "SetMemo"}
     assert all("manager, march" in r.text() for r in view.shown())
     QTest.keyClick(view.filter, Qt.Key.Key_Escape)  # clears the filter
     assert view.filter.text() == ""
@@ -68,7 +75,8 @@ def test_history_lists_changes_follows_new_ones_filters_and_exports(
     view.coder.setFocus()
     QTest.keyClicks(view.coder, "Ben")
     qtbot.waitUntil(lambda: view.coder.currentText() == "Ben")
-    assert [r.coder for r in view.shown()] == ["Ben"]
+    assert [r.action for r in view.shown()] == ["SetMemo", "RenameDocument"]
+    assert {r.coder for r in view.shown()} == {"Ben"}
     QTest.keyClick(view.coder, Qt.Key.Key_Home)  # Everyone
     qtbot.waitUntil(lambda: len(view.shown()) == everything)
 
@@ -125,6 +133,7 @@ def test_history_of_one_document_from_the_case_tree_menu(window: Any, qtbot: Any
     qtbot.waitUntil(lambda: bool(clicked))
     view = window.history_view
     assert view is not None and window.tabs.currentWidget() is view
+    qtbot.waitUntil(lambda: not view.busy)
     assert view.only_label.text() == "Only changes to the document 'A-manager'"
     shown = view.shown()
     assert [r.action for r in shown] == ["ApplyCodings", "document.import"]

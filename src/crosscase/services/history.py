@@ -261,16 +261,19 @@ def entries(
     case: int | None = None,
     text: str | None = None,
     newest_first: bool = False,
+    after: int | None = None,
 ) -> list[HistoryEntry]:
     """Every event, oldest first (or newest first), kept to those the filters match.
 
     ``document``, ``code`` and ``case`` keep the events that touched that row;
     ``text`` matches (case-insensitively) the sentence, the names, the coder
-    and the action.
+    and the action. ``after`` reads only the events logged after that event id
+    (what a view already showing the rest needs).
     """
-    events = session.execute(
-        select(Event.id, Event.at, Event.coder, Event.action, Event.detail).order_by(Event.id)
-    ).all()
+    query = select(Event.id, Event.at, Event.coder, Event.action, Event.detail).order_by(Event.id)
+    if after is not None:
+        query = query.where(Event.id > after)
+    events = session.execute(query).all()
     parsed = [(e, _load(e.detail)) for e in events]
     refs = [_refs(e.action, d) for e, d in parsed]
 

@@ -1,7 +1,11 @@
 """The change history: who did what, when, to which document or code; filter; CSV.
 
-Reads the project's event log through ``services.history`` and follows each
-command's change (debounced), so the newest step appears as it is made.
+Reads the project's event log through ``services.history``: the whole log off
+the GUI thread when the tab opens (a long study logs tens of thousands of
+steps), then after each command only the events logged since, so the newest
+step appears as it is made. A change that may rename a document, code or
+case reads the whole log again in the background, so older rows show
+current names.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crosscase.domain.changes import Change, Kind
 from crosscase.services import history
 from crosscase.services.history import HistoryEntry
 from crosscase.ui import messages
@@ -50,7 +55,11 @@ class HistoryView(QWidget):
     def __init__(self, context: ProjectContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.all: list[HistoryEntry] = []
+        self.all: list[HistoryEntry] = []  # newest first
+        #: True while the whole log is being read off the GUI thread
+        self.busy = False
+        self._generation = 0
+        self._tasks: list[object] = []
         self.model = HistoryModel()
 
         self.filter = QLineEdit()
@@ -115,10 +124,11 @@ class HistoryView(QWidget):
         lay.addWidget(self.table, 1)
         lay.addWidget(self.summary)
 
-        self._reload_soon = QTimer(self)
-        self._reload_soon.setSingleShot(True)
-        self._reload_soon.setInterval(150)
-        self._reload_soon.timeout.connect(self.reload)
+        self._renamed = False
+        self._update_soon = QTimer(self)
+        self._update_soon.setSingleShot(True)
+        self._update_soon.setInterval(100)
+        self._update_soon.timeout.connect(self._update)
         context.change_applied.connect(self._changed)
         self.set_only(None)
         self.reload()
@@ -126,14 +136,57 @@ class HistoryView(QWidget):
         self.table.setColumnWidth(4, 150)
 
     # -- reading -------------------------------------------------------------
-    def _changed(self, _change: object) -> None:
-        self._reload_soon.start()  # once for a burst of changes
+    def _changed(self, change: Change) -> None:
+        # names shown in older rows may have changed with it
+        if change.touches(Kind.DOCUMENTS, Kind.CODES, Kind.CASES):
+            self._renamed = True
+        self._update_soon.start()  # once for a burst of changes
+
+    def _update(self) -> None:
+        if self._renamed:
+            self._renamed = False
+            self.reload()
+            return
+        if self.busy:  # the whole log is on its way, with these in it
+            return
+        last = self.all[0].id if self.all else 0
+        with self.context.project.session() as s:
+            new = history.entries(s, newest_first=True, after=last)
+            coders = history.coders(s)
+        if new:
+            self.all = new + self.all
+            self._show(coders)
 
     def reload(self) -> None:
-        """Read the log again (newest first) and keep the filters as they are."""
-        with self.context.project.session() as s:
-            self.all = history.entries(s, newest_first=True)
-            coders = history.coders(s)
+        """Read the whole log again off the GUI thread; the filters stay as they are."""
+        from crosscase.ui.workers import run_task
+
+        self._generation += 1
+        generation = self._generation
+        project = self.context.project
+        self.busy = True
+        self.summary.setText("Reading the history…")
+
+        def work() -> tuple[list[HistoryEntry], list[str]]:
+            with project.session() as s:
+                return history.entries(s, newest_first=True), history.coders(s)
+
+        def done(result: tuple[list[HistoryEntry], list[str]]) -> None:
+            if not _alive(self) or generation != self._generation:
+                return
+            self.busy = False
+            self.all, coders = result
+            self._show(coders)
+
+        def failed(message: str) -> None:
+            if not _alive(self) or generation != self._generation:
+                return
+            self.busy = False
+            self.summary.setText(message)
+
+        self._tasks = [run_task(work, done, failed)]
+
+    def _show(self, coders: list[str]) -> None:
         chosen = self.coder.currentText()
         self.coder.blockSignals(True)
         self.coder.clear()
@@ -222,3 +275,10 @@ class HistoryView(QWidget):
             self.filter.clear()
             return
         super().keyPressEvent(e)
+
+
+def _alive(widget: QWidget) -> bool:
+    """False once Qt has deleted the widget (a late result is then dropped)."""
+    import shiboken6
+
+    return bool(shiboken6.isValid(widget))
