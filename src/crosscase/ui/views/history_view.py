@@ -68,6 +68,8 @@ class HistoryView(QWidget):
         self.filter.textChanged.connect(self._apply_filter)
         self.coder = QComboBox()
         self.coder.setToolTip("Only the changes one person made")
+        self.coder.addItem(EVERYONE)  # the people who made changes follow once the log is read
+        self.coder.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.coder.currentIndexChanged.connect(self._apply_filter)
         self.kind = QComboBox()
         self.kind.addItems(list(KINDS))
