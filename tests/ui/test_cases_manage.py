@@ -29,7 +29,7 @@ from crosscase.services.coding import CodingSpec
 from crosscase.ui.messages import confirm as real_confirm  # before the fixture replaces it
 
 
-def when(find: Callable[[], Any], act: Callable[[Any], None], tries: int = 200) -> None:
+def when(find: Callable[[], Any], act: Callable[[Any], None], tries: int = 800) -> None:
     """Once ``find()`` returns a widget (a menu or dialog opening in its own event loop), act on it."""
 
     def poll(left: int = tries) -> None:
