@@ -272,6 +272,14 @@ def parallel_rows(folder: Path, repeat: int, quick: bool) -> list[str]:
         f"≤ {GOAL_FOLDER_PARALLEL}x: {folder_goal} |",
         "",
         f"Text with workers identical to one process: {'yes' if identical else 'NO'}.",
+        "",
+        "With workers, `extract()` starts a pool for a PDF of 8 pages or more and "
+        "`import_files` one for the batch; the pool starts in the background while the "
+        "importing process goes on alone, then both take pages (or files) until none "
+        "are left. Each import here starts its own pool (a fork from the fork server); "
+        "only the first in a process also starts the fork server. A folder import "
+        "still stores every file in the importing process, one transaction each, in "
+        "order: that part does not shrink with more cores.",
     ]
 
 

@@ -283,8 +283,8 @@ def ordered(
     runs ``run_here(job)`` on the first job nobody has taken whenever the next
     outcome is not ready, so it never idles while there is work, and the pool
     only speeds things up. At most ``window`` jobs past the next outcome are
-    taken (bounding the results held), at most ``pool.processes`` run in the
-    pool at once. ``check`` is called before each job this process takes
+    taken (bounding the results held), at most two for each worker are handed
+    to the pool at once. ``check`` is called before each job this process takes
     (raise :class:`Cancelled` there to stop: queued jobs are dropped and the
     pool's processes ended). A pool that breaks (a worker killed) leaves its
     jobs to this process.
@@ -305,7 +305,9 @@ def ordered(
         if broken or not pool.ready():
             return
         running = sum(1 for f in (*futures.values(), *dropped) if not f.done())
-        while running < pool.processes and next_free < min(n, next_out + window + 1):
+        # two jobs a worker: the next one waits in its queue, as this process notices
+        # a finished job only between jobs of its own
+        while running < 2 * pool.processes and next_free < min(n, next_out + window + 1):
             if next_free == next_out and next_out not in futures:
                 break  # this process takes the next outcome's job itself
             fn, args = send(jobs[next_free])
