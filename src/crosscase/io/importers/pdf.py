@@ -23,6 +23,14 @@ wrapped lines show where that is; where they cannot tell, the next page must
 start in lower case. Otherwise the pages are separated by "\\n". ``pages`` records each page's span (1-based
 page numbers): the text printed on that page, so a paragraph that crosses a
 break belongs to the page it starts on and its rest to the next.
+
+pdfminer runs within limits (:mod:`crosscase.io.importers.pdfread`): a file
+whose streams inflate too far, or a page that would cost too much, is refused
+with one line naming the file and the page. A document of
+:data:`~crosscase.domain.limits.PARALLEL_PDF_MIN_PAGES` pages or more is laid
+out in worker processes as well as this one
+(:mod:`crosscase.io.importers.parallel`); the pages' lines come back in page
+order before furniture is found and pages are joined, so the text is the same.
 """
 
 from __future__ import annotations
@@ -362,10 +370,10 @@ class _Reader:
         self.budget = pdfread.new_budget()
         self.ltypes: LayoutTypes = (LTTextBox, LTTextLine, LTFigure, LTImage, LTContainer)
         with self.bounded():
-            document = _open(data, name, password)
             try:
+                document = _open(data, name, password)
                 self.pages = list(PDFPage.create_pages(document))
-            except pdfread.PdfLimit as exc:
+            except pdfread.PdfLimit as exc:  # an object or cross-reference stream
                 raise _refusal(name, None, exc) from None
         self.interpreter, self.device = pdfread.page_reader()
 
