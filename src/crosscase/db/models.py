@@ -271,6 +271,8 @@ class FrameworkCell(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
     summary: Mapped[str] = mapped_column(Text, default="")
     rating: Mapped[str | None] = mapped_column(String(100))
+    #: who wrote the judgement last
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="SET NULL"))
 
 
 class FrameworkPin(Base):
@@ -284,6 +286,54 @@ class FrameworkPin(Base):
         ForeignKey("coding.id", ondelete="CASCADE"), primary_key=True
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReliabilityRound(Base):
+    """A sample of documents (or their paragraphs) double-coded to measure agreement."""
+
+    __tablename__ = "reliability_round"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    #: what was sampled: "document" or "paragraph"
+    unit: Mapped[str] = mapped_column(String(20), default="document")
+    share: Mapped[float] = mapped_column(default=0.2)
+    #: stratified by: "case" or "" (none)
+    stratum: Mapped[str] = mapped_column(String(20), default="case")
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: when the round closed; while it is open its coders code blind
+    closed: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class RoundDocument(Base):
+    __tablename__ = "round_document"
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("reliability_round.id", ondelete="CASCADE"), primary_key=True
+    )
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class RoundCoder(Base):
+    __tablename__ = "round_coder"
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("reliability_round.id", ondelete="CASCADE"), primary_key=True
+    )
+    coder_id: Mapped[int] = mapped_column(
+        ForeignKey("coder.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class SavedQuery(Base):
+    """A named coding query, re-runnable."""
+
+    __tablename__ = "saved_query"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    expression: Mapped[str] = mapped_column(Text)
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="SET NULL"))
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Event(Base):
