@@ -104,3 +104,42 @@ def test_cancel_stops_the_pages_and_ends_the_workers() -> None:
     for pid in set(pids):
         with pytest.raises(OSError):
             os.kill(pid, 0)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            return any(line.startswith("State:") and "Z" in line for line in f)
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
+def test_workers_end_when_the_importing_process_is_killed(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, sys, time\n"
+        "from crosscase.io.importers import parallel\n"
+        "if __name__ == '__main__':\n"
+        "    pool = parallel.Workers(1)\n"
+        "    print(pool.submit(os.getpid).result(), flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    path = tmp_path / "importer.py"
+    path.write_text(script, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        worker = int(proc.stdout.readline())
+        assert not _gone(worker)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    deadline = time.time() + 15
+    while time.time() < deadline and not _gone(worker):
+        time.sleep(0.1)
+    assert _gone(worker), "the worker outlived the process that started it"

@@ -29,8 +29,10 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import select
 import signal
 import threading
+import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -85,12 +87,39 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _init_worker() -> None:
+def _init_worker(importer: int) -> None:
     global _in_worker
     _in_worker = True
     # Ctrl-C in a terminal reaches the whole process group: the importing process
     # cancels and ends the workers, which must not print tracebacks of their own
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(
+        target=_end_with, args=(importer,), name="crosscase-importer-watch", daemon=True
+    ).start()
+
+
+def _end_with(importer: int) -> None:
+    """End this worker when the importing process ends, however it ends.
+
+    A worker waits for jobs on a queue whose both ends it holds, so it would never
+    notice that the importing process was killed (SIGKILL, a crash) and would live
+    on, keeping the fork server alive too.
+    """
+    try:
+        fd = os.pidfd_open(importer)  # Linux: readable once the process has ended
+    except (AttributeError, OSError):
+        fd = None
+    if fd is not None:
+        select.select([fd], [], [])
+        os._exit(0)
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(importer, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:
+            pass
 
 
 class Workers:
@@ -126,7 +155,10 @@ class Workers:
     def _start(self) -> None:
         try:
             pool = ProcessPoolExecutor(
-                self.processes, mp_context=_context(), initializer=_init_worker
+                self.processes,
+                mp_context=_context(),
+                initializer=_init_worker,
+                initargs=(os.getpid(),),
             )
             pool.submit(_nothing).result()
         except Exception:  # noqa: BLE001 - no workers: the caller works alone
