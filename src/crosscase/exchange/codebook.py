@@ -66,8 +66,12 @@ def read_refi(file: Path, limits: Limits) -> CodebookFile:
             root = parse_xml(arc.qde(), f"{file.name} ({arc.qde_name})")
     else:
         size = file.stat().st_size
-        if size > limits.max_total_bytes:
-            raise ImportRefused(f"{file.name}: {size} bytes is too large for a codebook")
+        cap = min(limits.max_total_bytes, limits.max_xml_bytes)
+        if size > cap:
+            raise ImportRefused(
+                f"{file.name}: {size:,} bytes of XML is over the {cap:,}-byte limit for a "
+                "codebook; not loaded"
+            )
         root = parse_xml(file.read_bytes(), file.name)
     kind = local(root.tag)
     if kind == "codebook":

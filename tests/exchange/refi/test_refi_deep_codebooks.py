@@ -101,3 +101,13 @@ def test_a_json_codebook_nested_too_deep_is_refused_by_the_command_line(
     ]
     assert main(["codebook", str(project), "--json"]) == 0
     assert capsys.readouterr().out.strip() == "[]"
+
+
+def test_a_codebook_file_over_the_xml_limit_is_refused(empty_project: Project, tmp_path: Path) -> None:
+    from crosscase.exchange.refi import Limits
+
+    path = codebook_file(tmp_path, nested(3) + "<!-- " + "x" * 5000 + " -->")
+    with pytest.raises(ImportRefused) as err:
+        load_qdc(empty_project, path, limits=Limits(max_xml_bytes=4096))
+    assert err.value.args[0].startswith("deep.qdc: ") and "4,096-byte limit" in str(err.value)
+    assert count_codes(empty_project) == 0
