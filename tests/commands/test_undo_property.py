@@ -31,7 +31,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, text
 
 import crosscase.commands
-from crosscase.commands import cases, coding, framework, memo
+from crosscase.commands import cases, coding, consensus, framework, memo
 from crosscase.commands import codebook as cb
 from crosscase.commands import documents as doc_commands
 from crosscase.commands.base import Command, Sequence
@@ -464,12 +464,44 @@ def _strategies(seed: Seed) -> dict[str, st.SearchStrategy[Maker]]:
         "SetRatingScale": _build(framework.SetRatingScale, scale, rename),
         "SetMemo": set_memo(),
     }
+    strategies["ResolveDisagreement"] = _resolve(seed)
     strategies["LoadCodebook"] = _build(
         cb.LoadCodebook, st.lists(_codebook_entry(seed), max_size=4), st.sampled_from(["", "codes.qdc"])
     )
     single = dict(strategies)
     strategies["Sequence"] = _sequences(seed, single)
     return strategies
+
+
+def _resolve(seed: Seed) -> st.SearchStrategy[Maker]:
+    """A decision on two coders' spans in one document, mostly spans that fit."""
+
+    @st.composite
+    def resolve(draw: st.DrawFn) -> Maker:
+        did = draw(st.sampled_from([*seed.documents, MISSING]))
+        n = seed.documents.get(did, 40)
+        span = st.integers(-1, n).flatmap(lambda s: st.tuples(st.just(s), st.integers(s, n + 1)))
+        fitting = st.integers(0, max(n - 1, 0)).flatmap(
+            lambda s: st.tuples(st.just(s), st.integers(s + 1, max(n, s + 1))))
+        spans_ = st.lists(st.one_of(fitting, fitting, fitting, span), max_size=3)
+        return _make(
+            consensus.ResolveDisagreement, did, draw(some_id(seed.codes)),
+            draw(st.sampled_from([*consensus.DECISIONS, "skip"])), draw(spans_), draw(spans_),
+            coders=("Anna", "Ben"),
+            consensus=draw(st.sampled_from(["consensus", "Consensus 😀", "", seed_coder()])),
+            reason=draw(words()), recode_to=draw(some_id(seed.codes, none=True)),
+        )
+
+    return resolve()
+
+
+def seed_coder() -> str:
+    """The coder the seeded codings belong to (a consensus may be written as an existing coder)."""
+    import os
+
+    from crosscase.db.project import _default_coder
+
+    return os.environ.get("CROSSCASE_CODER") or _default_coder()
 
 
 def _codebook_entry(seed: Seed) -> st.SearchStrategy[cb.CodebookEntry]:

@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import-qdpx": ("crosscase.cli.import_qdpx", "a new project from a REFI-QDA .qdpx file"),
     "log": ("crosscase.cli.log", "the change history: who did what, when"),
     "agreement": ("crosscase.cli.agreement", "how far two or more coders agree, per code"),
+    "disagreements": ("crosscase.cli.disagreements", "where two coders' codings differ, to review"),
 }
 
 
