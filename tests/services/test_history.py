@@ -114,3 +114,8 @@ def test_code_changes_keep_the_names_they_had(demo_project: Project) -> None:
     assert said[1] == "New code 'Word of mouth 😀'"
     assert said[2] == "Merged codes 'Farm shop' into 'Café and tea room'"
     assert said[3] == "Deleted code 'Word of mouth 😀'"
+
+
+def test_an_action_with_no_phrase_still_reads_as_words() -> None:
+    assert history._words("SetParticipantRoles") == "Set participant roles"
+    assert history._words("refi.guids") == "Refi guids"

@@ -177,6 +177,14 @@ def _refs(action: str, d: dict[str, Any]) -> _Refs:
     return r
 
 
+def _words(action: str) -> str:
+    """An action with no phrase of its own, readable: 'SetCoderRound' -> 'Set coder round'."""
+    import re
+
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", action).replace(".", " ").replace("_", " ")
+    return spaced[:1].upper() + spaced[1:].lower()
+
+
 def _n(n: Any, word: str) -> str:
     n = int(n) if isinstance(n, int) else 0
     return f"{n:,} {word}{'' if n == 1 else 's'}"
@@ -194,7 +202,7 @@ def _count(d: dict[str, Any]) -> int:
 
 def _sentence(command: str, d: dict[str, Any], refs: _Refs, names: dict[tuple[str, int], str],
               undo: bool) -> str:
-    base = PHRASES.get(command, command)
+    base = PHRASES.get(command) or _words(command)
     n = _count(d)
     what = base.format(n=n, passages=_n(n, "passage"), codings=_n(n, "coding"))
 
