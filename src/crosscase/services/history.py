@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -179,8 +180,6 @@ def _refs(action: str, d: dict[str, Any]) -> _Refs:
 
 def _words(action: str) -> str:
     """An action with no phrase of its own, readable: 'SetCoderRound' -> 'Set coder round'."""
-    import re
-
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", action).replace(".", " ").replace("_", " ")
     return spaced[:1].upper() + spaced[1:].lower()
 
