@@ -80,6 +80,8 @@ class Matrix:
     values: pd.DataFrame
     definition: str
     case_ids: list[int] | None = field(default=None)
+    #: names of attribute values left out for having no coded passage
+    dropped: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -157,6 +159,7 @@ class Layout:
         case_ids: list[int] | None = None,
         with_ids: bool = False,
         need_speakers: bool = False,
+        drop_empty_columns: bool = False,
     ) -> None:
         self.session = session
         self.spec = resolve(session, cols)
@@ -218,6 +221,10 @@ class Layout:
                 self.part_col = owner_col.to_numpy(dtype=np.int64)[order]
         self.col_index = pd.Index([c.key for c in self.cols], dtype=object)
         self._place(code_ids, with_ids)
+        #: attribute values left out for having no passage of the rows' codes
+        self.dropped: list[Column] = []
+        if drop_empty_columns and self.spec.by == "attribute":
+            self._drop_empty_columns()
 
     # -- rows --------------------------------------------------------------
     def _rows(self, code_ids: list[int] | None) -> list[MatrixRow]:
@@ -280,6 +287,24 @@ class Layout:
         self.part = part[item]
         self.coding = arr[item, 4] if with_ids else np.zeros(0, np.int64)
         self.code = code[item]
+
+    def _drop_empty_columns(self) -> None:
+        """Leave out the columns no passage of the rows' codes falls in (the interviewer's
+        role, say), unless that would leave none."""
+        nc = len(self.cols)
+        used = np.bincount(self.ci, minlength=nc)[:nc] > 0
+        if used.all() or not used.any():
+            return
+        new = np.where(used, np.cumsum(used) - 1, -1).astype(np.int64)
+        self.dropped = [c for c, u in zip(self.cols, used, strict=True) if not u]
+        self.cols = [c for c, u in zip(self.cols, used, strict=True) if u]
+        self.col_index = pd.Index([c.key for c in self.cols], dtype=object)
+        self.ci = new[self.ci]
+        self.doc_col = np.where(self.doc_col >= 0, new[np.clip(self.doc_col, 0, None)], -1)
+        if len(self.part_ids):
+            col = new[self.part_col]
+            kept = col >= 0
+            self.part_ids, self.part_col = self.part_ids[kept], col[kept]
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -430,9 +455,13 @@ class Layout:
 
     def matrix(self, name: str) -> Matrix:
         m = measure(name)
+        note = definition(m.name, self.spec, self.rollup, self.has_sub_codes)
+        if self.dropped:
+            names = ", ".join(c.name for c in self.dropped)
+            note += f" Left out for having no coded passage: {names}."
         return Matrix(
             m.name, self.spec, self.rollup, self.rows, self.cols, self.frame(m.name),
-            definition(m.name, self.spec, self.rollup, self.has_sub_codes), self.case_ids,
+            note, self.case_ids, [c.name for c in self.dropped],
         )
 
     @cached_property
@@ -491,8 +520,14 @@ def compute_matrix(
     rollup: bool = False,
     code_ids: list[int] | None = None,
     case_ids: list[int] | None = None,
+    drop_empty_columns: bool = True,
 ) -> Matrix:
-    """The matrix of ``measure`` for codes by ``cols``, from a Project or a Session."""
+    """The matrix of ``measure`` for codes by ``cols``, from a Project or a Session.
+
+    By an attribute, the values no passage of the rows' codes falls in are left
+    out (and named in the definition) unless ``drop_empty_columns`` is False;
+    cases and documents are always all shown.
+    """
     from crosscase.analysis.measures import measure as lookup
 
     m = lookup(measure)
@@ -500,7 +535,7 @@ def compute_matrix(
         validate_cases(session, case_ids)
         layout = Layout(
             session, cols=cols, rollup=rollup, code_ids=code_ids, case_ids=case_ids,
-            need_speakers=m.name == "participants",
+            need_speakers=m.name == "participants", drop_empty_columns=drop_empty_columns,
         )
         return layout.matrix(m.name)
 
@@ -513,8 +548,10 @@ def compute_matrices(
     rollup: bool = False,
     code_ids: list[int] | None = None,
     case_ids: list[int] | None = None,
+    drop_empty_columns: bool = True,
 ) -> list[Matrix]:
-    """Several measures over the same layout (read once)."""
+    """Several measures over the same layout (read once); empty attribute values as
+    :func:`compute_matrix` leaves them out."""
     from crosscase.analysis.measures import measure as lookup
 
     names = [lookup(m).name for m in measures]
@@ -522,7 +559,7 @@ def compute_matrices(
         validate_cases(session, case_ids)
         layout = Layout(
             session, cols=cols, rollup=rollup, code_ids=code_ids, case_ids=case_ids,
-            need_speakers="participants" in names,
+            need_speakers="participants" in names, drop_empty_columns=drop_empty_columns,
         )
         return [layout.matrix(n) for n in names]
 

@@ -23,6 +23,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="what the cells count (default: segments)")
     p.add_argument("--rollup", action="store_true",
                    help="a code also counts its sub-codes' passages (each passage once)")
+    p.add_argument("--keep-empty-columns", action="store_true",
+                   help="by an attribute, also show the values no coded passage falls in "
+                   "(left out of the table, CSV and JSON by default, e.g. the interviewer's role)")
     p.add_argument("--format", default="table", choices=FORMATS, dest="format")
     p.add_argument("--out", type=Path, metavar="FILE",
                    help="write to FILE (needed for xlsx and docx)")
@@ -61,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
         from crosscase.analysis.matrix import compute_matrix
         from crosscase.exchange.reports import matrix_files
 
-        matrix = compute_matrix(project, measure=args.measure, **options)
+        matrix = compute_matrix(project, measure=args.measure,
+                                drop_empty_columns=not args.keep_empty_columns, **options)
     if args.out is not None:
         matrix_files.write_matrix(matrix, args.out, fmt)
         print(f"wrote {args.out}")
