@@ -104,6 +104,10 @@ class MatrixView(QWidget):
             "passage once. Off: each code counts only its own passages, as the note says.")
         # rolled up by default, so a rating never stands beside a count without its evidence
         self.rollup_check.setChecked(True)
+        self.empty_check = QCheckBox("Show empty columns")
+        self.empty_check.setToolTip(
+            "Columns by an attribute: also show the values no coded passage falls in (the "
+            "interviewer's role, say). Off, they are left out and the note names them.")
         self.contrast_button = QPushButton("Contrast\u2026")
         self.contrast_button.setToolTip(
             "Compare two columns: the codes found only in one, only in the other, in both")
@@ -120,7 +124,7 @@ class MatrixView(QWidget):
         self.toolbar = wrapping_bar(
             labelled(QLabel("Columns:"), self.cols_combo),
             labelled(QLabel("Measure:"), self.measure_combo),
-            self.rollup_check, self.contrast_button, self.word_button, self.excel_button,
+            self.rollup_check, self.empty_check, self.contrast_button, self.word_button, self.excel_button,
         )
 
         # table
@@ -198,6 +202,7 @@ class MatrixView(QWidget):
         self.cols_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.measure_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.rollup_check.toggled.connect(lambda _b: self.refresh())
+        self.empty_check.toggled.connect(lambda _b: self.refresh())
         self.table.clicked.connect(self._on_clicked)
         self.table.selectionModel().currentChanged.connect(
             lambda cur, _prev: self._on_clicked(cur))
@@ -293,6 +298,8 @@ class MatrixView(QWidget):
         self._generation += 1
         generation = self._generation
         project, cols, measure, rollup = self.project, self.cols, self.measure, self.rollup
+        drop_empty = not self.empty_check.isChecked()
+        self.empty_check.setEnabled(":" in cols)  # cases and documents are always all shown
         pair = self.contrast.pair if self.mode == "contrast" else None
         with_contrast = self.mode == "contrast"
         self.busy = True
@@ -300,7 +307,8 @@ class MatrixView(QWidget):
 
         def work() -> tuple[Matrix, dict[tuple[int, int], CellView], ContrastResult | None]:
             with project.session() as s:
-                matrix = compute_matrix(s, cols=cols, measure=measure, rollup=rollup)
+                matrix = compute_matrix(s, cols=cols, measure=measure, rollup=rollup,
+                                        drop_empty_columns=drop_empty)
                 cells: dict[tuple[int, int], CellView] = {}
                 if matrix.spec.by == "cases":
                     cells = framework.cells(s)
