@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.matrix_view: QWidget | None = None
         self.history_view: QWidget | None = None
         self.memos_view: QWidget | None = None
+        self.review_view: QWidget | None = None
         self.import_dialog: QWidget | None = None
         self.shortcuts_dialog: QWidget | None = None
         self.about_dialog: QWidget | None = None
@@ -211,6 +212,9 @@ class MainWindow(QMainWindow):
                                            "Every change to the project: who, when, what")
         self.memos_action = self._action(v, "All m&emos", self.show_memos, "Ctrl+Shift+E",
                                          "Every memo: filter by kind, case and code; go to each")
+        self.review_action = self._action(v, "Review &disagreements…", lambda: self.show_review(),
+                                          "Ctrl+Shift+D",
+                                          "Two coders' disagreements, decided into a consensus coding")
         v.addSeparator()
         self._action(v, "Zoom &in", lambda: self.zoom(1), ["Ctrl+=", "Ctrl++"])
         self._action(v, "Zoom &out", lambda: self.zoom(-1), "Ctrl+-")
@@ -345,7 +349,8 @@ class MainWindow(QMainWindow):
             return
         for view in list(self.documents.values()):
             self._remove_tab(view)
-        for attr in ("segments_view", "search_view", "matrix_view", "history_view", "memos_view"):
+        for attr in ("segments_view", "search_view", "matrix_view", "history_view", "memos_view",
+                     "review_view"):
             w = getattr(self, attr)
             if w is not None:
                 self._remove_tab(w)
@@ -451,7 +456,8 @@ class MainWindow(QMainWindow):
         if isinstance(widget, DocumentView):
             self.documents = {k: v for k, v in self.documents.items() if v is not widget}
             widget.detach()
-        for attr in ("segments_view", "search_view", "matrix_view", "history_view", "memos_view"):
+        for attr in ("segments_view", "search_view", "matrix_view", "history_view", "memos_view",
+                     "review_view"):
             if getattr(self, attr) is widget:
                 setattr(self, attr, None)
         widget.deleteLater()
@@ -552,6 +558,46 @@ class MainWindow(QMainWindow):
         self.history_view.set_only(only)
         self.history_view.filter.setFocus()
         return self.history_view
+
+    def show_review(self, a: str | None = None, b: str | None = None) -> QWidget | None:
+        """The review queue of two coders' disagreements (asks which two if not told)."""
+        if self.context is None:
+            return None
+        from PySide6.QtWidgets import QInputDialog
+        from sqlalchemy import select
+
+        from crosscase.commands.consensus import DEFAULT_CONSENSUS
+        from crosscase.db.models import Coder, Coding
+        from crosscase.ui.views.review_queue import ReviewQueue
+
+        if a is None or b is None:
+            with self.context.project.session() as s:
+                names = [n for n in s.scalars(select(Coder.name).where(
+                    Coder.id.in_(select(Coding.coder_id))).order_by(Coder.name))
+                    if n != DEFAULT_CONSENSUS]
+            if len(names) < 2:
+                messages.info(self, "Review disagreements",
+                              "Disagreements need codings by two coders; this project has "
+                              f"{len(names)} coder(s) with codings.")
+                return None
+            a, b = names[0], names[1]
+            if len(names) > 2:
+                a, ok = QInputDialog.getItem(self, "Review disagreements", "First coder:", names, 0, False)
+                if not ok:
+                    return None
+                rest = [n for n in names if n != a]
+                b, ok = QInputDialog.getItem(self, "Review disagreements", "Second coder:", rest, 0, False)
+                if not ok:
+                    return None
+        if self.review_view is not None:
+            self._remove_tab(self.review_view)
+        view = ReviewQueue(self.context, a, b)
+        self.review_view = view
+        self.tabs.addTab(view, f"Review: {a} / {b}")
+        self.tabs.setCurrentWidget(view)
+        self._show_tabs_or_hint()
+        view.list.setFocus()
+        return view
 
     def show_memos(self) -> QWidget | None:
         if self.context is None:
