@@ -31,6 +31,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, text
 
 import crosscase.commands
+from crosscase.commands import attributes as attribute_commands
 from crosscase.commands import cases, coding, consensus, framework, memo
 from crosscase.commands import codebook as cb
 from crosscase.commands import documents as doc_commands
@@ -409,6 +410,20 @@ def _strategies(seed: Seed) -> dict[str, st.SearchStrategy[Maker]]:
         )
 
     @st.composite
+    def attribute_value(draw: st.DrawFn) -> tuple[str, int | None, str, Any]:
+        scope = draw(st.sampled_from([*owner, *owner, "coding"]))
+        return (
+            scope, draw(some_id(owner.get(scope, [1]))),
+            draw(st.one_of(st.sampled_from(seed.attribute_names), words())), draw(attr_value),
+        )
+
+    attribute_types = st.dictionaries(
+        st.tuples(st.sampled_from(list(owner)),
+                  st.one_of(st.sampled_from(seed.attribute_names), words(8))),
+        st.sampled_from(["text", "number", "date", "boolean", "colour"]), max_size=2,
+    )
+
+    @st.composite
     def set_memo(draw: st.DrawFn) -> Maker:
         kind, target = draw(memo_target)
         return _make(memo.SetMemo, kind, target, draw(words()))
@@ -422,6 +437,10 @@ def _strategies(seed: Seed) -> dict[str, st.SearchStrategy[Maker]]:
             subset({"name": case_name, "parent_id": some_id(seed.cases, none=True), "memo": words()}),
         ).map(lambda a: _make(cases.EditCase, a[0], **a[1])),
         "SetAttribute": set_attribute(),
+        "SetAttributes": _build(
+            attribute_commands.SetAttributes, st.lists(attribute_value(), max_size=4),
+            attribute_types,
+        ),
         "DeleteCase": _build(cases.DeleteCase, some_id(seed.cases)),
         "RenameDocument": _build(
             doc_commands.RenameDocument, some_id(list(seed.documents)),
