@@ -25,8 +25,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="bootstrap samples for the 95%% intervals (default 1000; 0: none)")
     p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
     p.add_argument("--json", action="store_true", help="JSON output")
-    p.add_argument("--format", choices=("table", "csv"), default="table")
-    p.add_argument("--out", type=Path, help="file to write (with --format csv)")
+    p.add_argument("--format", choices=("table", "csv", "docx"), default="table",
+                   help="docx: an APA table with its note and a methods paragraph")
+    p.add_argument("--out", type=Path, help="file to write (with --format csv or docx)")
+    p.add_argument("--methods", action="store_true",
+                   help="also print the methods paragraph (coders, share double-coded, "
+                        "measures, how disagreements were resolved)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,8 +38,8 @@ def run(args: argparse.Namespace) -> int:
     from crosscase.domain.errors import UsageError
     from crosscase.services import cases, codebook
 
-    if args.format == "csv" and args.out is None:
-        raise UsageError("--format csv needs --out FILE")
+    if args.format in ("csv", "docx") and args.out is None:
+        raise UsageError(f"--format {args.format} needs --out FILE")
     with open_(args) as project, project.session() as s:
         code_ids = None
         if args.codes:
@@ -44,6 +48,16 @@ def run(args: argparse.Namespace) -> int:
         case_ids = [cases.resolve(s, c) for c in args.cases] if args.cases else None
         report = agreement(s, args.coders, code_ids=code_ids, case_ids=case_ids,
                            tolerance=args.tolerance, bootstrap=args.bootstrap, seed=args.seed)
+        if args.format == "docx":
+            from crosscase.exchange.reports.agreement_report import export_agreement_docx
+
+            print(f"wrote {export_agreement_docx(s, report, args.out)}")
+            return 0
+        methods = None
+        if args.methods:
+            from crosscase.exchange.reports.agreement_report import methods_text
+
+            methods = methods_text(s, report)
     if args.json:
         print_json(report.as_json())
         print()
@@ -60,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {out}")
         return 0
     print(to_table(report))
+    if methods:
+        print()
+        print(methods)
     return 0
 
 
