@@ -6,6 +6,8 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("CROSSCASE_CODER", "tester")
+# the machine's last coder is remembered under the user's configuration folder: a private one
+os.environ["XDG_CONFIG_HOME"] = __import__("tempfile").mkdtemp(prefix="crosscase-config-")
 
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402

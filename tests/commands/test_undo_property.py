@@ -35,6 +35,7 @@ from crosscase.commands import attributes as attribute_commands
 from crosscase.commands import cases, coding, consensus, framework, memo
 from crosscase.commands import codebook as cb
 from crosscase.commands import documents as doc_commands
+from crosscase.commands import rounds
 from crosscase.commands.base import Command, Sequence
 from crosscase.db.models import MEMO_TARGETS, Participant
 from crosscase.db.project import Project, open_project
@@ -484,6 +485,14 @@ def _strategies(seed: Seed) -> dict[str, st.SearchStrategy[Maker]]:
         "SetMemo": set_memo(),
     }
     strategies["ResolveDisagreement"] = _resolve(seed)
+    strategies["OpenRound"] = _open_round()
+    strategies["CloseRound"] = st.one_of(
+        _build(rounds.CloseRound, st.one_of(words(), st.just("round 1"))),
+        # a round opened and closed in one step: the seeded project has none open
+        _open_round().map(lambda m: _make(
+            Sequence, "open and close", [m(), rounds.CloseRound(m.kwargs.get("name", ""))]
+        )),
+    )
     strategies["LoadCodebook"] = _build(
         cb.LoadCodebook, st.lists(_codebook_entry(seed), max_size=4), st.sampled_from(["", "codes.qdc"])
     )
@@ -521,6 +530,20 @@ def seed_coder() -> str:
     from crosscase.db.project import _default_coder
 
     return os.environ.get("CROSSCASE_CODER") or _default_coder()
+
+
+def _open_round() -> st.SearchStrategy[Maker]:
+    """A round on a sample of the seeded documents (or a refused share, unit or name)."""
+    return st.tuples(
+        st.one_of(st.just("round 1"), words()),
+        st.fixed_dictionaries({
+            "share": st.sampled_from([0.2, 0.5, 1.0, 0.0, 1.5]),
+            "seed": st.integers(0, 99),
+            "unit": st.sampled_from(["document", "document", "paragraph", "page"]),
+            "stratum": st.sampled_from(["case", "none"]),
+            "coders": st.lists(st.sampled_from(["Anna", "Ben 😀", "tester", " "]), max_size=3),
+        }),
+    ).map(lambda a: _make(rounds.OpenRound, name=a[0], **a[1]))
 
 
 def _codebook_entry(seed: Seed) -> st.SearchStrategy[cb.CodebookEntry]:

@@ -90,8 +90,10 @@ def codings_array(
     code_ids: list[int] | None,
     case_ids: list[int] | None,
     with_ids: bool = False,
+    coder_ids: list[int] | None = None,
 ) -> np.ndarray:
-    """Codings as rows ``[code_id, document_id, start, end(, coding id)]``."""
+    """Codings as rows ``[code_id, document_id, start, end(, coding id)]``; with
+    ``coder_ids``, only those coders' codings."""
     cols = [Coding.code_id, Coding.document_id, Coding.start, Coding.end]
     if with_ids:
         cols.append(Coding.id)
@@ -103,6 +105,8 @@ def codings_array(
         q = q.where(
             Coding.document_id.in_(select(Document.id).where(Document.case_id.in_(case_ids)))
         )
+    if coder_ids is not None:
+        q = q.where(Coding.coder_id.in_(list(coder_ids)))
     arr = fetch_ints(session, q, len(cols))
     if code_ids is not None and len(code_ids) > 500:
         arr = arr[np.isin(arr[:, 0], np.asarray(code_ids, dtype=np.int64))]

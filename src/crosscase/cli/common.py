@@ -50,7 +50,8 @@ def started() -> None:
 
 #: commands that only read the project: they open it read-only, so they work on a
 #: read-only file or folder and while another program holds SQLite's write lock
-READ_ONLY_COMMANDS = frozenset({"docs", "text", "segments", "matrix", "contrast", "export"})
+READ_ONLY_COMMANDS = frozenset({"docs", "text", "segments", "matrix", "contrast", "export",
+                                "cooccur", "chart"})
 
 
 def reads_only(args: argparse.Namespace) -> bool:
@@ -59,6 +60,35 @@ def reads_only(args: argparse.Namespace) -> bool:
     if command == "codebook":
         return not (getattr(args, "load", None) or getattr(args, "add", None))
     return command in READ_ONLY_COMMANDS
+
+
+#: commands that change their project: each takes ``--coder NAME`` (added by the registry)
+CHANGING_COMMANDS = frozenset({
+    "import", "case", "doc", "codebook", "code", "autocode", "coders", "sample",
+})
+
+
+def add_coder(parser: argparse.ArgumentParser) -> None:
+    """``--coder NAME``: who makes the change (once per changing command, from the registry)."""
+    if any("--coder" in a.option_strings for a in parser._actions):
+        return  # the command has its own
+    parser.add_argument(
+        "--coder", metavar="NAME",
+        help="who makes the change (default: the last coder named on this machine, "
+             "else CROSSCASE_CODER or your login); remembered for next time",
+    )
+
+
+def coder_name(args: argparse.Namespace) -> str:
+    """Who runs the command: ``--coder NAME`` (then remembered as this machine's
+    coder), else ``CROSSCASE_CODER``, the machine's last coder or the login name."""
+    from crosscase.services import coders
+
+    given = getattr(args, "coder", None)
+    name = coders.default_name(given if isinstance(given, str) else None)
+    if isinstance(given, str) and given and getattr(args, "command", None) in CHANGING_COMMANDS:
+        coders.remember(name)
+    return name
 
 
 def open_(args: argparse.Namespace) -> Project:
@@ -72,6 +102,11 @@ def open_(args: argparse.Namespace) -> Project:
     from crosscase.db.project import open_project
 
     project = open_project(Path(args.project_path), readonly=reads_only(args))
+    try:
+        project.coder_name = coder_name(args)
+    except BaseException:
+        project.close()
+        raise
     started()
     return project
 

@@ -40,6 +40,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import-qdpx": ("crosscase.cli.import_qdpx", "a new project from a REFI-QDA .qdpx file"),
     "log": ("crosscase.cli.log", "the change history: who did what, when"),
     "agreement": ("crosscase.cli.agreement", "how far two or more coders agree, per code"),
+    "coders": ("crosscase.cli.coders", "list the project's coders, or add one"),
+    "sample": ("crosscase.cli.sample", "open a reliability round on a stratified sample, or close one"),
     "disagreements": ("crosscase.cli.disagreements", "where two coders' codings differ, to review"),
 }
 
@@ -67,6 +69,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         except ImportError:
             continue  # a command whose module is not installed is left out
         mod.add_arguments(p)
+        if name in common.CHANGING_COMMANDS:
+            common.add_coder(p)
         p.set_defaults(_module=module)
     return parser
 

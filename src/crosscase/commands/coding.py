@@ -54,7 +54,8 @@ class ApplyCodings(Command):
         codes = {s.code_id for s in self.specs}
         for found in session.execute(
             select(Coding.document_id, Coding.code_id, Coding.start, Coding.end).where(
-                Coding.document_id.in_(docs), Coding.code_id.in_(codes)
+                Coding.document_id.in_(docs), Coding.code_id.in_(codes),
+                Coding.coder_id == coder,  # another coder's same span is theirs, not a repeat
             )
         ):
             existing.add((found.document_id, found.code_id, found.start, found.end))

@@ -15,7 +15,7 @@ from crosscase.db.project import Project
 from crosscase.db.rows import Row, remove, restore, snapshot
 from crosscase.domain.changes import Change, Kind
 from crosscase.domain.errors import UsageError
-from crosscase.services import framework
+from crosscase.services import coders, framework
 
 
 class _Keep(enum.Enum):
@@ -25,15 +25,16 @@ class _Keep(enum.Enum):
 _KEEP: Final = _Keep.KEEP  # leave this field as it is
 
 
-def _ensure_cell(session: Session, code_id: int, case_id: int, cell_id: int | None) -> tuple[
-    FrameworkCell, bool
-]:
-    """The cell, created (with ``cell_id`` on redo) if there is none yet."""
+def _ensure_cell(session: Session, project: Project, code_id: int, case_id: int,
+                 cell_id: int | None) -> tuple[FrameworkCell, bool]:
+    """The cell, created (with ``cell_id`` on redo) if there is none yet, by the
+    project's coder."""
     cell = framework.find_cell(session, code_id, case_id)
     if cell is not None:
         return cell, False
     framework.check_cell(session, code_id, case_id)
-    cell = FrameworkCell(code_id=code_id, case_id=case_id, summary="", rating=None)
+    cell = FrameworkCell(code_id=code_id, case_id=case_id, summary="", rating=None,
+                         coder_id=coders.ensure(session, project.coder_name)[0])
     if cell_id is not None:
         cell.id = cell_id
     session.add(cell)
@@ -67,8 +68,9 @@ class SetFrameworkCell(Command):
                 snapshot(session, FrameworkCell, FrameworkCell.id == existing.id)
                 if existing is not None else []
             )
-        cell, _ = _ensure_cell(session, self.code_id, self.case_id, self._cell_id)
+        cell, _ = _ensure_cell(session, project, self.code_id, self.case_id, self._cell_id)
         self._cell_id = cell.id
+        cell.coder_id = coders.ensure(session, project.coder_name)[0]  # who wrote the judgement last
         if self.summary is not _KEEP:
             cell.summary = str(self.summary or "")
         if rating is not _KEEP:
@@ -81,7 +83,7 @@ class SetFrameworkCell(Command):
         old = self._before[0]
         session.execute(
             update(FrameworkCell).where(FrameworkCell.id == old["id"])
-            .values(summary=old["summary"], rating=old["rating"])
+            .values(summary=old["summary"], rating=old["rating"], coder_id=old["coder_id"])
         )
 
     def change(self) -> Change:
@@ -131,7 +133,7 @@ class PinQuote(_PinCommand):
     def _do(self, session: Session, project: Project) -> None:
         framework.check_cell(session, self.code_id, self.case_id)
         framework.check_quote(session, self.code_id, self.case_id, self.coding_id)
-        cell, created = _ensure_cell(session, self.code_id, self.case_id,
+        cell, created = _ensure_cell(session, project, self.code_id, self.case_id,
                                      self._cell_id if self._created else None)
         self._created = self._created or created
         self._cell_id = cell.id

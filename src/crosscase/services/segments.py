@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, TypedDict
 
-from sqlalchemy import Label, Select, select
+from sqlalchemy import Label, Select, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 from sqlalchemy.sql.elements import KeyedColumnElement
@@ -35,6 +35,7 @@ from crosscase.db.models import (
     Turn,
 )
 from crosscase.services import codebook
+from crosscase.services.rounds import Blind
 
 CITATION_STYLES = ("short", "full", "none")
 #: participant attributes read as the ID a paper cites, first found wins
@@ -125,6 +126,8 @@ def query(
     case_ids: list[int] | None = None,
     document_ids: list[int] | None = None,
     coding_ids: list[int] | None = None,
+    coder_ids: list[int] | None = None,
+    blind: Blind | None = None,
 ) -> Select[*tuple[Any, ...]]:
     c = Coding.__table__.c
     q: Select[*tuple[Any, ...]] = (
@@ -148,6 +151,12 @@ def query(
         q = q.where(Coding.document_id.in_(document_ids))
     if coding_ids is not None:
         q = q.where(Coding.id.in_(coding_ids))
+    if coder_ids is not None:
+        q = q.where(Coding.coder_id.in_(coder_ids))
+    if blind is not None and blind.documents:
+        # blind coding: in an open round's documents a coder of it sees only their own
+        q = q.where(or_(Coding.document_id.not_in(sorted(blind.documents)),
+                        Coding.coder_id == blind.coder_id))
     return q
 
 
@@ -159,12 +168,20 @@ def fetch(
     case_ids: list[int] | None = None,
     document_ids: list[int] | None = None,
     coding_ids: list[int] | None = None,
+    coder_ids: list[int] | None = None,
+    blind: Blind | None = None,
 ) -> list[Segment]:
     """Segments in document order, each with its participant's ID and role and its passage
-    (among the segments fetched); with ``per_passage``, one segment per passage."""
+    (among the segments fetched); with ``per_passage``, one segment per passage.
+
+    ``coder_ids`` keeps only those coders' codings; ``blind`` (see
+    :func:`crosscase.services.rounds.blind_for`) hides other coders' codings in the
+    documents its coder codes blind."""
     nodes = codebook.tree(session)
     out = []
-    for r in session.execute(query(code_ids, case_ids, document_ids, coding_ids)).mappings():
+    for r in session.execute(
+        query(code_ids, case_ids, document_ids, coding_ids, coder_ids, blind)
+    ).mappings():
         node = nodes.get(r["code_id"])
         out.append(Segment(code=node.path if node else "?", **dict(r)))
     labels = participant_labels(session, {s.participant_id for s in out if s.participant_id})
