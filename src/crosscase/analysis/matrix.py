@@ -160,8 +160,11 @@ class Layout:
         with_ids: bool = False,
         need_speakers: bool = False,
         drop_empty_columns: bool = False,
+        coder_ids: list[int] | None = None,
     ) -> None:
         self.session = session
+        #: only these coders' codings count (None: everyone's)
+        self.coder_ids = list(coder_ids) if coder_ids is not None else None
         self.spec = resolve(session, cols)
         self.rollup = rollup
         self.case_ids = list(case_ids) if case_ids is not None else None
@@ -249,7 +252,8 @@ class Layout:
                 if self.rollup else ids
             )
         arr = frames.codings_array(
-            self.session, code_ids=needed, case_ids=self.case_ids, with_ids=with_ids
+            self.session, code_ids=needed, case_ids=self.case_ids, with_ids=with_ids,
+            coder_ids=self.coder_ids,
         )
         dpos = self.docs.index.get_indexer(arr[:, 1]) if len(arr) else np.zeros(0, np.int64)
         arr, dpos = arr[dpos >= 0], dpos[dpos >= 0]
@@ -520,6 +524,7 @@ def compute_matrix(
     rollup: bool = False,
     code_ids: list[int] | None = None,
     case_ids: list[int] | None = None,
+    coder_ids: list[int] | None = None,
     drop_empty_columns: bool = True,
 ) -> Matrix:
     """The matrix of ``measure`` for codes by ``cols``, from a Project or a Session.
@@ -536,6 +541,7 @@ def compute_matrix(
         layout = Layout(
             session, cols=cols, rollup=rollup, code_ids=code_ids, case_ids=case_ids,
             need_speakers=m.name == "participants", drop_empty_columns=drop_empty_columns,
+            coder_ids=coder_ids,
         )
         return layout.matrix(m.name)
 
@@ -548,6 +554,7 @@ def compute_matrices(
     rollup: bool = False,
     code_ids: list[int] | None = None,
     case_ids: list[int] | None = None,
+    coder_ids: list[int] | None = None,
     drop_empty_columns: bool = True,
 ) -> list[Matrix]:
     """Several measures over the same layout (read once); empty attribute values as
@@ -560,6 +567,7 @@ def compute_matrices(
         layout = Layout(
             session, cols=cols, rollup=rollup, code_ids=code_ids, case_ids=case_ids,
             need_speakers="participants" in names, drop_empty_columns=drop_empty_columns,
+            coder_ids=coder_ids,
         )
         return [layout.matrix(n) for n in names]
 
@@ -572,12 +580,13 @@ def cell_coding_ids(
     cols: str | ColumnSpec = "cases",
     rollup: bool = False,
     case_ids: list[int] | None = None,
+    coder_ids: list[int] | None = None,
 ) -> list[int]:
     """The codings behind one cell, one per passage, in document order."""
     with frames.use_session(source) as session:
         layout = Layout(
             session, cols=cols, rollup=rollup, code_ids=[code_id], case_ids=case_ids,
-            with_ids=True,
+            with_ids=True, coder_ids=coder_ids,
         )
         ci = layout.column_position(col_key)
         p = layout.passages
@@ -593,6 +602,7 @@ def cell_segments(
     cols: str | ColumnSpec = "cases",
     rollup: bool = False,
     case_ids: list[int] | None = None,
+    coder_ids: list[int] | None = None,
 ) -> list[Segment]:
     """The coded segments behind one cell, with their citations, in document order.
 
@@ -600,7 +610,8 @@ def cell_segments(
     """
     with frames.use_session(source) as session:
         ids = cell_coding_ids(
-            session, code_id, col_key, cols=cols, rollup=rollup, case_ids=case_ids
+            session, code_id, col_key, cols=cols, rollup=rollup, case_ids=case_ids,
+            coder_ids=coder_ids,
         )
         return fetch_segments(session, ids)
 

@@ -33,6 +33,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="only this code (path or unique name); may be repeated")
     p.add_argument("--case", action="append", metavar="CASE",
                    help="only this case; may be repeated")
+    p.add_argument("--coder", nargs="+", dest="only_coders", metavar="NAME",
+                   help="count only these coders' codings (table, csv, json)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,12 +43,15 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format
     if fmt in ("xlsx", "docx") and args.out is None:
         raise UsageError(f"--format {fmt} needs --out FILE")
+    if args.only_coders and fmt in ("xlsx", "docx"):
+        raise UsageError(f"--coder works with --format table, csv or json, not {fmt}")
     with open_(args) as project:
         with project.session() as s:
-            from crosscase.services import cases, codebook
+            from crosscase.services import cases, codebook, coders
 
             code_ids = [codebook.resolve(s, c) for c in args.code] if args.code else None
             case_ids = [cases.resolve(s, c) for c in args.case] if args.case else None
+            coder_ids = coders.resolve_many(s, args.only_coders)
         options = {"cols": args.cols, "rollup": args.rollup, "code_ids": code_ids,
                    "case_ids": case_ids}
         if fmt == "docx":
@@ -65,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
         from crosscase.exchange.reports import matrix_files
 
         matrix = compute_matrix(project, measure=args.measure,
-                                drop_empty_columns=not args.keep_empty_columns, **options)
+                                drop_empty_columns=not args.keep_empty_columns,
+                                coder_ids=coder_ids, **options)
     if args.out is not None:
         matrix_files.write_matrix(matrix, args.out, fmt)
         print(f"wrote {args.out}")
