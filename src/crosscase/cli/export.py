@@ -36,6 +36,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     report.add_argument("--title", metavar="T", help="the table's title")
     report.add_argument("--no-appendix", action="store_true",
                         help="leave out the codebook appendix")
+    report.add_argument("--charts", metavar="KINDS",
+                        help="Word: add charts after the table as numbered figures, "
+                        "comma-separated: heatmap, cooccur, profiles")
     report.add_argument("--no-rollup", action="store_true",
                         help="count each code's own passages only; a theme with sub-codes "
                         "then also shows its count including them")
@@ -59,6 +62,14 @@ def report_options(args: argparse.Namespace, project: Any) -> dict[str, Any]:
             max_quote_words=args.max_quote_words, citations=args.citations,
             title=args.title, appendix=not args.no_appendix,
         )
+        if args.charts:
+            kinds = [k.strip() for k in args.charts.split(",") if k.strip()]
+            bad = [k for k in kinds if k not in ("heatmap", "cooccur", "profiles")]
+            if bad:
+                from crosscase.domain.errors import UsageError
+
+                raise UsageError(f"--charts takes heatmap, cooccur, profiles; not {', '.join(bad)}")
+            options["charts"] = kinds
         if args.quotes is not None:
             options["quotes_per_cell"] = args.quotes
     return options

@@ -35,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "autocode": ("crosscase.cli.autocode", "code every match of a pattern"),
     "segments": ("crosscase.cli.segments", "list coded segments with citations"),
     "matrix": ("crosscase.cli.matrix", "the cross-case matrix"),
+    "cooccur": ("crosscase.cli.cooccur", "which codes meet in the same passages, by case"),
+    "chart": ("crosscase.cli.chart", "draw a chart (heatmap, cooccur, profiles, portrait) as SVG, PNG or PDF"),
     "contrast": ("crosscase.cli.contrast", "codes found in one column only, the other only, or both"),
     "export": ("crosscase.cli.export", "export the report (docx, xlsx) or REFI-QDA (qdpx, qdc)"),
     "import-qdpx": ("crosscase.cli.import_qdpx", "a new project from a REFI-QDA .qdpx file"),

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -130,15 +130,27 @@ def export_docx(
     transpose: bool = False,
     max_quote_words: int | None = None,
     citations: str = "short",
+    charts: Sequence[str] = (),
 ) -> Path:
-    """Write the report to ``out`` (readable by its owner only) and return the path."""
+    """Write the report to ``out`` (readable by its owner only) and return the path;
+    ``charts`` (kinds of :mod:`crosscase.exchange.charts`) follow the table as figures."""
     data = gather(
         project, measure=measure, cols=cols, content=content, rollup=rollup,
         code_ids=code_ids, case_ids=case_ids, quotes_per_cell=quotes_per_cell,
         drop_empty=drop_empty, citations=citations, max_quote_words=max_quote_words,
     )
+    figures = None
+    if charts:
+        from crosscase.exchange import charts as charts_module
+
+        def figures(d: DocxDocument) -> None:
+            width, _ = usable_pt(landscape=False)
+            charts_module.add_figures(d, project, list(charts), width_pt=width,
+                                      measure=measure, cols=cols, rollup=rollup,
+                                      code_ids=code_ids, case_ids=case_ids)
+
     doc = build_document(data, title=title, table_number=table_number, appendix=appendix,
-                         transpose=transpose)
+                         transpose=transpose, figures=figures)
     return write_private(Path(out), lambda p: doc.save(str(p)))
 
 
@@ -202,6 +214,7 @@ def new_report(data_name: str, title: str, exported: str, *, theme_levels: int) 
 def build_document(
     data: ReportData, *, title: str | None = None, table_number: int = 1,
     appendix: bool = True, transpose: bool = False,
+    figures: Callable[[DocxDocument], None] | None = None,
 ) -> DocxDocument:
     base = min((r.depth for r in data.rows), default=0)
     levels = max((r.depth - base for r in data.rows), default=0) + 1
@@ -216,6 +229,8 @@ def build_document(
     caption(doc, table_number, chosen)
     write_table(doc, plan, section)
     note(doc, note_sentences(data))
+    if figures is not None:  # charts as numbered figures, after the table
+        figures(doc)
     if appendix:
         _appendix(doc, data)
     return doc
@@ -275,11 +290,12 @@ def footer_page_number(section: Section) -> None:
     _field(p, "PAGE", "1")
 
 
-def caption(doc: DocxDocument, number: int, title: str) -> None:
-    """APA: "Table 1" in bold on its own line, the title in italic title case below it."""
+def caption(doc: DocxDocument, number: int, title: str, *, label: str = "Table") -> None:
+    """APA: "Table 1" (or "Figure 1") in bold on its own line, the title in italic
+    title case below it."""
     first = styled(doc.add_paragraph(), "Caption")
-    _runs(first, "Table ", "Table Number")
-    _field(first, "SEQ Table \\* ARABIC", str(number), style="Table Number")
+    _runs(first, f"{label} ", "Table Number")
+    _field(first, f"SEQ {label} \\* ARABIC", str(number), style="Table Number")
     second = styled(doc.add_paragraph(), "Caption")
     _runs(second, title_case(xml_safe(title)), "Table Title")
 
