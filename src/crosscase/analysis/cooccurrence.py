@@ -73,14 +73,16 @@ def c_coefficient(n12: np.ndarray, n1: np.ndarray, n2: np.ndarray) -> np.ndarray
     denom = np.asarray(n1, dtype=float) + np.asarray(n2, dtype=float) - n12
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(denom > 0, n12 / np.where(denom > 0, denom, 1.0), 0.0)
-    return np.where(n12 > 0, np.where(denom > 0, out, n12), 0.0)
+    result: np.ndarray = np.where(n12 > 0, np.where(denom > 0, out, n12), 0.0)
+    return result
 
 
 def skewed(n1: np.ndarray, n2: np.ndarray) -> np.ndarray:
     """Whether one frequency is more than :data:`SKEW` times the other (both present)."""
     lo = np.minimum(n1, n2).astype(float)
     hi = np.maximum(n1, n2).astype(float)
-    return (lo > 0) & (hi > SKEW * lo)
+    flags: np.ndarray = (lo > 0) & (hi > SKEW * lo)
+    return flags
 
 
 def leaf_codes(session: Session) -> list[int]:
