@@ -35,6 +35,7 @@ from crosscase.commands import attributes as attribute_commands
 from crosscase.commands import cases, coding, consensus, framework, memo
 from crosscase.commands import codebook as cb
 from crosscase.commands import documents as doc_commands
+from crosscase.commands import queries as query_commands
 from crosscase.commands import rounds
 from crosscase.commands.base import Command, Sequence
 from crosscase.db.models import MEMO_TARGETS, Participant
@@ -180,6 +181,7 @@ def _seed(project: Project) -> Seed:
         framework.SetFrameworkCell(code["Trust 𝒳"], up, summary="strong 😀 ties", rating="strong"),
         framework.SetFrameworkCell(code["Co-production"], rel, rating="moderate"),
         *(framework.PinQuote(*pin) for pin in seed.pins),
+        query_commands.SaveQuery("Trust in cafés 𝒳", '"Trust 𝒳" NEAR/5 "Hybridity"'),
     ):
         cmd.do(project)
     seed.attribute_names = ["sector", "staff", "interviewed", "paid"]
@@ -483,6 +485,15 @@ def _strategies(seed: Seed) -> dict[str, st.SearchStrategy[Maker]]:
         "UnpinQuote": _pins(seed, seed.pins).map(lambda a: _make(framework.UnpinQuote, *a)),
         "SetRatingScale": _build(framework.SetRatingScale, scale, rename),
         "SetMemo": set_memo(),
+        "SaveQuery": _build(
+            query_commands.SaveQuery,
+            st.one_of(words(), st.sampled_from(["Trust in cafés 𝒳", "trust in CAFÉS 𝒳"])),
+            st.one_of(words(), st.just('"Trust 𝒳" AND "Co-production"')),
+        ),
+        "DeleteQuery": _build(
+            query_commands.DeleteQuery,
+            st.one_of(words(), st.sampled_from(["Trust in cafés 𝒳", "TRUST IN CAFÉS 𝒳"])),
+        ),
     }
     strategies["ResolveDisagreement"] = _resolve(seed)
     strategies["OpenRound"] = _open_round()

@@ -625,3 +625,67 @@ def fetch_segments(session: Session, coding_ids: list[int]) -> list[Segment]:
         order = {cid: k for k, cid in enumerate(coding_ids)}
         out.sort(key=lambda s: order[s.id])
     return out
+
+
+def compute_span_rows(
+    session: Session,
+    rows: list[tuple[str, dict[int, list[tuple[int, int]]]]],
+    *,
+    cols: str | ColumnSpec = "cases",
+    measure: str = "segments",
+    case_ids: list[int] | None = None,
+) -> Matrix:
+    """A matrix whose rows are not codes but stretches of text found another way
+    (coding queries: "query by case"). Each row is ``(label, {document: spans})``;
+    the spans of a row are its passages, placed in columns and measured by the same
+    rules as coded passages. Row ids are -1, -2, ... in order."""
+    from crosscase.analysis.measures import measure as lookup
+
+    m = lookup(measure)
+    validate_cases(session, case_ids)
+    layout = Layout(session, cols=cols, code_ids=[], case_ids=case_ids, need_speakers=True)
+    layout.rows = [MatrixRow(-(i + 1), label, label, 0) for i, (label, _) in enumerate(rows)]
+    layout.row_index = pd.Index([r.code_id for r in layout.rows], dtype=np.int64)
+    ri_l, doc_l, start_l, end_l = [], [], [], []
+    for i, (_, spans) in enumerate(rows):
+        for did, found in spans.items():
+            for s, e in found:
+                ri_l.append(i)
+                doc_l.append(did)
+                start_l.append(s)
+                end_l.append(e)
+    ri = np.asarray(ri_l, dtype=np.int64)
+    doc = np.asarray(doc_l, dtype=np.int64)
+    start = np.asarray(start_l, dtype=np.int64)
+    end = np.asarray(end_l, dtype=np.int64)
+    dpos = layout.docs.index.get_indexer(doc) if len(doc) else np.zeros(0, np.int64)
+    ok = dpos >= 0
+    ri, doc, start, end, dpos = ri[ok], doc[ok], start[ok], end[ok], dpos[ok]
+    part = np.full(len(doc), -1, dtype=np.int64)
+    if len(layout.turns):
+        t = frames.speaker_turn(layout.turns, doc, start)
+        has = t >= 0
+        part[has] = layout.turns[t[has], 3]
+        if layout.by_speaker:
+            end = np.where(has, np.minimum(end, layout.turns[np.clip(t, 0, None), 2]), end)
+    if layout.by_speaker:
+        ppos = np.clip(np.searchsorted(layout.part_ids, part), 0,
+                       max(len(layout.part_ids) - 1, 0))
+        found_p = (part >= 0) & (len(layout.part_ids) > 0)
+        if len(layout.part_ids):
+            found_p &= layout.part_ids[ppos] == part
+        ci = np.where(found_p, layout.part_col[ppos] if len(layout.part_col) else -1, -1)
+    else:
+        ci = layout.doc_col[dpos] if len(dpos) else np.zeros(0, np.int64)
+    keep = ci >= 0
+    layout.ri, layout.ci = ri[keep], ci[keep].astype(np.int64)
+    layout.doc, layout.dpos = doc[keep], dpos[keep].astype(np.int64)
+    layout.start, layout.end, layout.part = start[keep], end[keep], part[keep]
+    layout.code = np.zeros(len(layout.ri), dtype=np.int64)
+    matrix = layout.matrix(m.name)
+    matrix.definition = " ".join([
+        MEASURES[m.name].definition,
+        "Rows are coding queries: a passage is a stretch of text the query finds.",
+        layout.spec.description,
+    ])
+    return matrix

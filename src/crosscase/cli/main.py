@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import-qdpx": ("crosscase.cli.import_qdpx", "a new project from a REFI-QDA .qdpx file"),
     "log": ("crosscase.cli.log", "the change history: who did what, when"),
     "agreement": ("crosscase.cli.agreement", "how far two or more coders agree, per code"),
+    "query": ("crosscase.cli.query", "a coding query: where codes meet, with citations"),
     "coders": ("crosscase.cli.coders", "list the project's coders, or add one"),
     "sample": ("crosscase.cli.sample", "open a reliability round on a stratified sample, or close one"),
     "disagreements": ("crosscase.cli.disagreements", "where two coders' codings differ, to review"),
