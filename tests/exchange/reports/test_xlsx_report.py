@@ -19,7 +19,6 @@ from crosscase.commands.framework import SetFrameworkCell
 from crosscase.exchange.reports.xlsx_report import (
     CODEBOOK_COLUMNS,
     CONTRAST_COLUMNS,
-    FRAMEWORK_COLUMNS,
     SEGMENT_COLUMNS,
     export_xlsx,
 )
@@ -56,11 +55,15 @@ def test_sheets_and_columns(rated: Any, tmp_path: Path) -> None:
     book = pd.read_excel(out, sheet_name="Codebook")
     assert list(book.columns) == CODEBOOK_COLUMNS
     assert "Hybridity/Trading income/Café" in set(book["path"])
-    fw = pd.read_excel(out, sheet_name="Framework")
-    assert list(fw.columns) == FRAMEWORK_COLUMNS
-    strong = fw[fw["rating"] == "strong"].iloc[0]
-    assert strong["code"] == "Co-production" and strong["case"] == "Case A"
-    assert strong["pins"] == 2 and "(Case A, " in strong["pinned quotes"]
+    # the framework as researchers print it: themes down, cases across
+    fw = wb["Framework"]
+    assert [c.value for c in fw[1]] == ["Theme", "Case A", "Case B", "Case C"]
+    assert fw["A2"].value == "Co-production"
+    a_cell = str(fw["B2"].value)
+    assert a_cell.startswith("strong\nMembers shape what the shop sells.")
+    assert a_cell.count("\u201c") == 2 and "(Case A, " in a_cell
+    assert str(fw["C2"].value).startswith("weak\nService users lead their reviews.")
+    assert fw["D2"].value is None
 
 
 def test_one_measure_by_attribute_and_formula_text(rated: Any, tmp_path: Path) -> None:
@@ -70,9 +73,10 @@ def test_one_measure_by_attribute_and_formula_text(rated: Any, tmp_path: Path) -
                       rollup=True, segments_sheet=False)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Share of text coded (%)", "Codebook", "Framework", "Notes"]
+    assert [c.value for c in wb["Framework"][1]][:1] == ["Theme"]  # still cases across
     header = [c.value for c in wb["Share of text coded (%)"][1]]
     assert header[:2] == ["code", "level"] and "service user" in header
-    cell = next(c for c in wb["Framework"]["D"] if c.value == "=SUM(A1:A9)")
+    cell = next(c for c in wb["Framework"]["B"] if c.value == "=SUM(A1:A9)")
     assert cell.data_type == "s"  # text, not a formula
 
 

@@ -26,6 +26,16 @@ from crosscase.analysis.measures import MEASURES, ROLLUP_NOTE
 from crosscase.analysis.measures import measure as lookup_measure
 from crosscase.exchange.reports.cells import excel_text
 from crosscase.exchange.reports.report_data import write_private
+from crosscase.exchange.reports.xlsx_layout import (
+    HEADER_FILL,
+    FrameworkRow,
+    fit_rows,
+    print_setup,
+    row_height,
+    text_width,
+    wrapped_lines,
+    write_framework,
+)
 from crosscase.services import codebook, framework, segments
 
 if TYPE_CHECKING:
@@ -43,7 +53,6 @@ SEGMENT_COLUMNS = [
 CODEBOOK_COLUMNS = [
     "path", "name", "level", "color", "definition", "inclusion", "exclusion", "example", "memo",
 ]
-FRAMEWORK_COLUMNS = ["code", "case", "rating", "summary", "pinned quotes", "pins"]
 CONTRAST_COLUMNS = [
     "code", "occurs", "segments_a", "segments_b", "rate_a", "rate_b", "difference",
 ]
@@ -55,6 +64,7 @@ class SheetMeta(TypedDict, total=False):
     kind: Required[Literal["matrix", "contrast", "text"]]
     matrix: Matrix
     note: str
+    filter: bool  # an autofilter on the header row
 
 
 def sheet_name(text: str, taken: set[str]) -> str:
@@ -120,8 +130,13 @@ def export_xlsx(
                 seg_rows.append({k: d.get(k) for k in SEGMENT_COLUMNS})
         cells = framework.cells(session, row_ids, case_ids)
         pins = framework.pinned(session, row_ids, case_ids)
-        case_names = frames.cases_frame(session)["name"].to_dict()
+        if layout.spec.by == "cases":
+            fw_cases = [(int(c.key), c.name) for c in layout.cols]
+        else:
+            names_frame = frames.cases_frame(session, case_ids)["name"]
+            fw_cases = [(int(k), str(v)) for k, v in names_frame.items()]
         scale = framework.rating_scale(session)
+    fw_rows = [FrameworkRow(r.code_id, r.path, r.depth) for r in layout.rows]
     taken: set[str] = set()
     sheets: list[tuple[str, pd.DataFrame, SheetMeta]] = []
     for mx in matrices:
@@ -135,26 +150,9 @@ def export_xlsx(
                        {"kind": "contrast", "note": contrast_note}))
     if segments_sheet:
         sheets.append((sheet_name("Segments", taken),
-                       pd.DataFrame(seg_rows, columns=SEGMENT_COLUMNS), {"kind": "text"}))
+                       pd.DataFrame(seg_rows, columns=SEGMENT_COLUMNS),
+                       {"kind": "text", "filter": True}))
     sheets.append((sheet_name("Codebook", taken), _codebook_frame(nodes), {"kind": "text"}))
-    fw_rows = []
-    order = {cid: i for i, cid in enumerate(nodes)}
-    for (code, case), view in sorted(cells.items(),
-                                     key=lambda kv: (order.get(kv[0][0], 0), kv[0][1])):
-        if view.empty:
-            continue
-        quotes = pins.get((code, case), [])
-        fw_rows.append({
-            "code": nodes[code].path if code in nodes else str(code),
-            "case": case_names.get(case, str(case)),
-            "rating": view.rating or "",
-            "summary": view.summary,
-            "pinned quotes": "\n".join(f"\u201c{q.text.strip()}\u201d {q.citation()}"
-                                       for q in quotes),
-            "pins": len(quotes),
-        })
-    sheets.append((sheet_name("Framework", taken),
-                   pd.DataFrame(fw_rows, columns=FRAMEWORK_COLUMNS), {"kind": "text"}))
     notes = [
         ("Exported", date.today().isoformat()),
         ("Columns", matrices[0].spec.description if matrices else ""),
@@ -166,9 +164,16 @@ def export_xlsx(
     sheets.append((sheet_name("Notes", taken), pd.DataFrame(notes, columns=["item", "note"]),
                    {"kind": "text"}))
 
+    framework_at = len(sheets) - 1  # before the notes
+    framework_name = sheet_name("Framework", taken)
+    linked_name = sheet_name("Framework quotes", taken)
+
     def write(path: Path) -> None:
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            for name, df, meta in sheets:
+            for k, (name, df, meta) in enumerate(sheets):
+                if k == framework_at:
+                    write_framework(writer.book, framework_name, linked_name, fw_rows,
+                                    fw_cases, cells, pins, scale)
                 df = df.map(_clean) if not df.empty else df
                 df.columns = pd.Index([_clean(str(c)) for c in df.columns])
                 df.to_excel(writer, sheet_name=name, index=False)
@@ -207,7 +212,7 @@ def _format(ws: Worksheet, df: pd.DataFrame, meta: SheetMeta) -> None:
     from openpyxl.utils import get_column_letter
 
     bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="D9D9D9")
+    fill = PatternFill("solid", fgColor=HEADER_FILL)
     for cell in ws[1]:
         cell.font = bold
         cell.fill = fill
@@ -218,13 +223,14 @@ def _format(ws: Worksheet, df: pd.DataFrame, meta: SheetMeta) -> None:
         for cell in row:
             if cell.data_type == "f":
                 cell.data_type = "s"
-    widths: dict[str, float] = {}
+    widths: dict[int, float] = {}
     for i, col in enumerate(df.columns, 1):
         sample = [str(col)] + [str(v) for v in df[col].head(200).tolist()]
-        longest = max(len(s) for s in sample) if sample else 8
-        widths[get_column_letter(i)] = min(max(8, longest + 2), 60)
-    for letter, w in widths.items():
-        ws.column_dimensions[letter].width = w
+        longest = max(text_width(s) for s in sample) if sample else 8
+        widths[i] = min(max(8, longest + 2), 60)
+        ws.column_dimensions[get_column_letter(i)].width = widths[i]
+    last = get_column_letter(max(1, len(df.columns)))
+    note = ""
     if meta["kind"] == "matrix":
         mx: Matrix = meta["matrix"]
         integer = MEASURES[mx.measure].integer
@@ -233,9 +239,7 @@ def _format(ws: Worksheet, df: pd.DataFrame, meta: SheetMeta) -> None:
             ws.cell(row=i, column=1).alignment = Alignment(indent=r.depth - base)
             for j in range(3, 3 + len(mx.cols)):
                 ws.cell(row=i, column=j).number_format = "0" if integer else "0.00"
-        note_row = len(mx.rows) + 3
-        ws.cell(row=note_row, column=1, value="Note: " + mx.definition)
-        ws.cell(row=note_row, column=1).alignment = Alignment(wrap_text=False)
+        note = mx.definition
     elif meta["kind"] == "contrast":
         ws.freeze_panes = "B2"
         for i in range(2, len(df) + 2):
@@ -243,11 +247,18 @@ def _format(ws: Worksheet, df: pd.DataFrame, meta: SheetMeta) -> None:
             ws.cell(row=i, column=4).number_format = "0"
             for j in (5, 6, 7):
                 ws.cell(row=i, column=j).number_format = "0.00"
-        note_row = len(df) + 3
-        ws.cell(row=note_row, column=1, value="Note: " + meta["note"])
-        ws.cell(row=note_row, column=1).alignment = Alignment(wrap_text=False)
+        note = meta["note"]
     else:
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str) and len(cell.value) > 60:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        fit_rows(ws, widths)
+    if note:
+        # the note spans the table's width, wrapped, so it prints within the page
+        at = len(df) + 3
+        cell = ws.cell(row=at, column=1, value="Note: " + note)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if len(df.columns) > 1:
+            ws.merge_cells(f"A{at}:{last}{at}")
+        ws.row_dimensions[at].height = row_height(
+            wrapped_lines("Note: " + note, sum(widths.values())))
+    if meta.get("filter"):
+        ws.auto_filter.ref = f"A1:{last}{max(1, len(df) + 1)}"
+    print_setup(ws, title_cols="A:A" if meta["kind"] != "text" else None)
