@@ -35,6 +35,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="only this case; may be repeated")
     p.add_argument("--coder", nargs="+", dest="only_coders", metavar="NAME",
                    help="count only these coders' codings (table, csv, json)")
+    p.add_argument("--query", action="append", metavar="EXPR",
+                   help="rows are coding queries instead of codes ('query by case'); "
+                        "may be repeated (table, csv, json)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--format {fmt} needs --out FILE")
     if args.only_coders and fmt in ("xlsx", "docx"):
         raise UsageError(f"--coder works with --format table, csv or json, not {fmt}")
+    if args.query:
+        return _query_rows(args)
     with open_(args) as project:
         with project.session() as s:
             from crosscase.services import cases, codebook, coders
@@ -78,5 +83,39 @@ def run(args: argparse.Namespace) -> int:
         return 0
     render = {"table": matrix_files.to_table, "csv": matrix_files.to_csv,
               "json": matrix_files.to_json}[fmt]
+    sys.stdout.write(render(matrix))
+    return 0
+
+
+def _query_rows(args: argparse.Namespace) -> int:
+    """``--query EXPR ...``: one row per query, columns and measure as for codes."""
+    from crosscase.analysis import query
+    from crosscase.domain.errors import UsageError
+    from crosscase.exchange.reports import matrix_files
+
+    if args.format in ("xlsx", "docx") or args.code or args.rollup or args.only_coders:
+        raise UsageError("--query works with --format table, csv or json, without --code, "
+                         "--rollup or --coder (use BY coder:\"NAME\" in the query)")
+    try:
+        with open_(args) as project, project.session() as s:
+            from crosscase.services import cases
+
+            case_ids = [cases.resolve(s, c) for c in args.case] if args.case else None
+            for expr in args.query:
+                query.check(s, expr)
+            matrix = query.query_matrix(s, list(args.query), cols=args.cols,
+                                        measure=args.measure, case_ids=case_ids)
+    except query.QueryError as exc:
+        from crosscase.cli.common import shown
+
+        print(f"crosscase: {shown(exc.message)}", file=sys.stderr)
+        print(exc.pointer(), file=sys.stderr)
+        return exc.exit_code
+    if args.out is not None:
+        matrix_files.write_matrix(matrix, args.out, args.format)
+        print(f"wrote {args.out}")
+        return 0
+    render = {"table": matrix_files.to_table, "csv": matrix_files.to_csv,
+              "json": matrix_files.to_json}[args.format]
     sys.stdout.write(render(matrix))
     return 0
