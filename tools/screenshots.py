@@ -283,6 +283,27 @@ def main(argv: list[str] | None = None) -> int:
             for dock in docks:
                 dock.show()
 
+        # 8b. the review queue: the demo's fictional second coder against the first
+        try:
+            from crosscase.demo import SECOND_CODER
+
+            docks = (w.cases_dock, w.codebook_dock, w.details_dock)
+            for dock in docks:
+                dock.hide()
+            review = w.show_review("researcher", SECOND_CODER)
+            if review is not None:
+                rows = getattr(review, "items", [])
+                pick = next((i for i, d in enumerate(rows) if d.kind == "boundaries"), 0)
+                review.list.setCurrentRow(pick)  # type: ignore[attr-defined]
+                w.resize(*SCREENSHOT_SIZE)
+                settle(app)
+                shot("review-queue")
+                w.close_tab(w.tabs.indexOf(review))
+            for dock in docks:
+                dock.show()
+        except (ImportError, AttributeError) as exc:
+            print(f"no review queue picture ({exc})", file=sys.stderr)
+
         # 9. the first picture again, in the dark palette: the same tabs, docks and code
         theme.apply_theme(app, "dark")
         w.set_theme("dark")

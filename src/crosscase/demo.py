@@ -112,7 +112,31 @@ def build_demo(out_dir: Path, *, sample_data: Path = SAMPLE_DATA) -> Path:
         framework_file = sample_data / "demo_framework.json"
         if framework_file.exists():
             _framework(project, json.loads(framework_file.read_text(encoding="utf-8")))
+        second = sample_data / "demo_codings_second_coder.jsonl"
+        if second.exists():
+            _second_coder(project, second)
     return path
+
+
+#: the fictional colleague who double-coded three documents for a reliability round
+SECOND_CODER = "Second coder (fictional)"
+
+
+def _second_coder(project: Project, rows_file: Path) -> None:
+    """A second coder's codings of a few documents, made from the first coder's by rule
+    (``tools/make_second_coder.py``), so the demo has agreement to measure."""
+    rows = coding.read_rows(rows_file)
+    with project.session() as s:
+        specs, errors = coding.specs_from_rows(s, rows)
+    if errors:
+        raise DemoError(f"{len(errors)} second-coder codings do not match the sample data, "
+                        f"first: row {errors[0].line}: {errors[0].message}")
+    first = project.coder_name
+    project.coder_name = SECOND_CODER
+    try:
+        ApplyCodings(specs, label="Demo codings, second coder").do(project)
+    finally:
+        project.coder_name = first
 
 
 def _framework(project: Project, cells: list[_FrameworkEntry]) -> None:

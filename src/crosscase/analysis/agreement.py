@@ -393,3 +393,21 @@ def agreement(
         "characters": coefficients(pooled_chars, m, bootstrap=bootstrap, seed=seed),
     }
     return AgreementReport(names, scope, overall, results)
+
+
+def double_coded(session: Session, coders: Sequence[str]) -> list[int]:
+    """The documents every one of ``coders`` coded something in (a reliability sample)."""
+    from sqlalchemy import func, select
+
+    from crosscase.db.models import Coder, Coding
+
+    names = list(dict.fromkeys(coders))
+    q = (
+        select(Coding.document_id)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .where(Coder.name.in_(names))
+        .group_by(Coding.document_id)
+        .having(func.count(func.distinct(Coding.coder_id)) == len(names))
+        .order_by(Coding.document_id)
+    )
+    return [int(d) for d in session.scalars(q)]

@@ -19,6 +19,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--codes", nargs="+", metavar="CODE", help="only these codes (default: all used)")
     p.add_argument("--cases", nargs="+", metavar="CASE",
                    help="only the documents of these cases (default: every document coded)")
+    p.add_argument("--double-coded", action="store_true",
+                   help="only the documents every named coder coded (a reliability sample)")
     p.add_argument("--tolerance", type=float, default=0.8,
                    help="overlap of the shorter segment at which segments match (default 0.8)")
     p.add_argument("--bootstrap", type=int, default=1000,
@@ -46,8 +48,13 @@ def run(args: argparse.Namespace) -> int:
             nodes = codebook.tree(s)
             code_ids = [codebook.resolve(s, c, nodes) for c in args.codes]
         case_ids = [cases.resolve(s, c) for c in args.cases] if args.cases else None
+        document_ids = None
+        if args.double_coded:
+            from crosscase.analysis.agreement import double_coded
+
+            document_ids = double_coded(s, args.coders)
         report = agreement(s, args.coders, code_ids=code_ids, case_ids=case_ids,
-                           tolerance=args.tolerance, bootstrap=args.bootstrap, seed=args.seed)
+                           document_ids=document_ids, tolerance=args.tolerance, bootstrap=args.bootstrap, seed=args.seed)
         if args.format == "docx":
             from crosscase.exchange.reports.agreement_report import export_agreement_docx
 

@@ -12,6 +12,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--coders", nargs=2, required=True, metavar=("A", "B"),
                    help="the two coders to compare")
     p.add_argument("--codes", nargs="+", metavar="CODE", help="only these codes (default: all)")
+    p.add_argument("--all-documents", action="store_true",
+                   help="also documents only one of the two coded (default: those both coded)")
     p.add_argument("--json", action="store_true", help="JSON output")
 
 
@@ -30,7 +32,12 @@ def run(args: argparse.Namespace) -> int:
         if args.codes:
             nodes = codebook.tree(s)
             code_ids = [codebook.resolve(s, c, nodes) for c in args.codes]
-        found = disagreements(s, coders, code_ids=code_ids)
+        docs = None
+        if not args.all_documents:
+            from crosscase.analysis.agreement import double_coded
+
+            docs = double_coded(s, coders)
+        found = disagreements(s, coders, code_ids=code_ids, document_ids=docs)
     if args.json:
         print_json([d.as_json(coders) for d in found])
         print()

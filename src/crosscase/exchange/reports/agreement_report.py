@@ -36,6 +36,8 @@ def _num(value: float | None) -> str:
     if value is None:
         return "\u2013"
     text = f"{value:.2f}"
+    if text == "-0.00":
+        text = "0.00"
     return text.replace("0.", ".", 1) if abs(value) < 1 else text
 
 
@@ -172,6 +174,11 @@ def export_agreement_docx(
     doc = report.new_report(name, title, f"{today.day} {today:%B %Y}", theme_levels=1)
     plan = build_plan(result)
     report.fit(plan)
+    # numbers need little room; the code's path takes what is left
+    width, _ = report.usable_pt(plan.landscape)
+    coders = len(result.coders)
+    numbers = [62.0] * coders + [46.0, 46.0, 96.0]
+    plan.widths = [max(width - sum(numbers), 120.0), *numbers]
     section = doc.sections[0]
     report.page(section, landscape=plan.landscape)
     report.footer_page_number(section)

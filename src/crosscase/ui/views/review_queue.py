@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crosscase.analysis.agreement import agreement
+from crosscase.analysis.agreement import agreement, double_coded
 from crosscase.analysis.disagreements import BOUNDARIES, ONLY_A, ONLY_B, Disagreement, disagreements
 from crosscase.commands.consensus import DECISIONS, DEFAULT_CONSENSUS, ResolveDisagreement
 from crosscase.domain.changes import Change, Kind
@@ -101,6 +101,7 @@ class ReviewQueue(QWidget):
         split.addWidget(self.list)
         split.addWidget(sides)
         split.setStretchFactor(1, 3)
+        split.setSizes([420, 940])
 
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Reason (optional), then Return")
@@ -131,7 +132,9 @@ class ReviewQueue(QWidget):
     # -- data ------------------------------------------------------------------
     def reload(self) -> None:
         with self.context.project.session() as s:
-            self.items = disagreements(s, self.coders)
+            # only where both coded: elsewhere one coder's codings are not a disagreement
+            docs = double_coded(s, self.coders)
+            self.items = disagreements(s, self.coders, document_ids=docs)
         self._decided.clear()
         self.recode.clear()
         for node in self.context.nodes.values():
@@ -158,7 +161,8 @@ class ReviewQueue(QWidget):
         docs = sorted({d.document_id for d in self.items})
         with self.context.project.session() as s:
             try:
-                report = agreement(s, list(self.coders), bootstrap=200)
+                report = agreement(s, list(self.coders), bootstrap=200,
+                                   document_ids=double_coded(s, self.coders) or None)
             except CrosscaseError:
                 report = None
             rows = [] if report is None else report.codes
