@@ -276,7 +276,7 @@ def test_results_carry_the_exact_text_and_citation(world: World) -> None:
 
 def test_filters_by_case_and_attribute(world: World) -> None:
     world.code([(0, 0, 0, 20, 0), (1, 0, 0, 10, 0), (2, 0, 0, 10, 0),
-                (0, 0, world.texts[world.docs[0]].index("Interviewer"), 
+                (0, 0, world.texts[world.docs[0]].index("Interviewer"),
                  world.texts[world.docs[0]].index("Interviewer") + 15, 0)])
     with world.project.session() as s:
         case_a = cases.resolve(s, "Case A 🪑")
