@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.matrix_view: QWidget | None = None
         self.history_view: QWidget | None = None
         self.memos_view: QWidget | None = None
+        self.classification_view: QWidget | None = None
         self.review_view: QWidget | None = None
         self.import_dialog: QWidget | None = None
         self.shortcuts_dialog: QWidget | None = None
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.cases_panel.document_activated.connect(self.open_document)
         self.cases_panel.import_requested.connect(lambda case: self.import_documents(case=case))
         self.cases_panel.memo_requested.connect(self.edit_memo)
+        self.cases_panel.sheet_requested.connect(self.show_classification)
         self.cases_panel.history_requested.connect(
             lambda kind, oid, name: self.show_history((kind, oid, name)))
         self.codebook_panel = CodebookPanel()
@@ -212,6 +214,9 @@ class MainWindow(QMainWindow):
                                            "Every change to the project: who, when, what")
         self.memos_action = self._action(v, "All m&emos", self.show_memos, "Ctrl+Shift+E",
                                          "Every memo: filter by kind, case and code; go to each")
+        self.classification_action = self._action(
+            v, "Classification s&heet", lambda: self.show_classification(), "Ctrl+Shift+A",
+            "Cases and participants by their attributes: edit, paste from a spreadsheet")
         self.review_action = self._action(v, "Review &disagreements…", lambda: self.show_review(),
                                           "Ctrl+Shift+D",
                                           "Two coders' disagreements, decided into a consensus coding")
@@ -350,7 +355,7 @@ class MainWindow(QMainWindow):
         for view in list(self.documents.values()):
             self._remove_tab(view)
         for attr in ("segments_view", "search_view", "matrix_view", "history_view", "memos_view",
-                     "review_view"):
+                     "review_view", "classification_view"):
             w = getattr(self, attr)
             if w is not None:
                 self._remove_tab(w)
@@ -457,7 +462,7 @@ class MainWindow(QMainWindow):
             self.documents = {k: v for k, v in self.documents.items() if v is not widget}
             widget.detach()
         for attr in ("segments_view", "search_view", "matrix_view", "history_view", "memos_view",
-                     "review_view"):
+                     "review_view", "classification_view"):
             if getattr(self, attr) is widget:
                 setattr(self, attr, None)
         widget.deleteLater()
@@ -616,6 +621,21 @@ class MainWindow(QMainWindow):
         assert isinstance(self.memos_view, MemoListView)
         self.memos_view.table.setFocus()
         return self.memos_view
+
+    def show_classification(self, scope: str = "case") -> QWidget | None:
+        """The classification sheet tab, on the cases, participants or documents."""
+        if self.context is None:
+            return None
+        from crosscase.ui.views.classification_view import ClassificationView
+
+        if self.classification_view is None:
+            self.classification_view = ClassificationView(self.context)
+            self.tabs.addTab(self.classification_view, "Classification")
+        self.tabs.setCurrentWidget(self.classification_view)
+        self._show_tabs_or_hint()
+        assert isinstance(self.classification_view, ClassificationView)
+        self.classification_view.show_scope(scope)
+        return self.classification_view
 
     def show_matrix(self) -> QWidget | None:
         if self.context is None:

@@ -73,6 +73,8 @@ class CasesPanel(QWidget):
     memo_requested = Signal(str, int)
     #: ("document" or "case", id, name): show the changes made to it
     history_requested = Signal(str, int, str)
+    #: "case", "document" or "participant": open the classification sheet on them
+    sheet_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,6 +127,8 @@ class CasesPanel(QWidget):
         ah = QHBoxLayout()
         ah.addWidget(self.attr_title, 1)
         ah.addWidget(add_attr)
+        ah.addWidget(self._sheet_button(
+            lambda: self.sheet_requested.emit(self._selected[0] if self._selected else "case")))
         al.addLayout(ah)
         al.addWidget(self.attr_view)
 
@@ -144,6 +148,7 @@ class CasesPanel(QWidget):
         self.people_title.setEnabled(False)
         ph.addWidget(self.people_title, 1)
         ph.addWidget(add_role)
+        ph.addWidget(self._sheet_button(lambda: self.sheet_requested.emit("participant")))
         pl.addLayout(ph)
         pl.addWidget(self.people_view)
 
@@ -167,6 +172,15 @@ class CasesPanel(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(split)
         self._selected: tuple[str, int] | None = None
+
+    def _sheet_button(self, slot: object) -> QToolButton:
+        b = QToolButton()
+        b.setText("Sheet")
+        b.setToolTip("Every case, participant or document by its attributes, in one grid "
+                     "(Ctrl+Shift+A)")
+        b.setAutoRaise(True)
+        b.clicked.connect(slot)  # type: ignore[arg-type]
+        return b
 
     def set_context(self, context: ProjectContext | None) -> None:
         if self.context is not None:
