@@ -5,7 +5,8 @@
 Renders offscreen on the demo project (or, where the demo cannot be built, on
 a small project made from the sample transcripts): the coded document, the
 codebook with definitions, coded segments, search, the import dialog, the case
-tree's menu, the change history, and the cross-case matrix when it is available.
+tree's menu, the change history, the classification sheet, and the cross-case
+matrix when it is available.
 Every picture is of a 1366x768 window, a small laptop's screen.
 """
 
@@ -303,6 +304,27 @@ def main(argv: list[str] | None = None) -> int:
                 dock.show()
         except (ImportError, AttributeError) as exc:
             print(f"no review queue picture ({exc})", file=sys.stderr)
+
+        # 8c. the classification sheet: participants by their attributes, one row per
+        # name, so the interviewer's role is set once for every case
+        docks = (w.cases_dock, w.codebook_dock, w.details_dock)
+        for dock in docks:
+            dock.hide()
+        sheet = w.show_classification("participant")
+        if sheet is not None:
+            sheet.group_check.setChecked(True)  # type: ignore[attr-defined]
+            table = sheet.tables["participant"]  # type: ignore[attr-defined]
+            table.fit_columns()
+            model = table.model()
+            last = model.columnCount() - 1
+            table.setCurrentIndex(model.index(0, last))
+            sheet.new_name.setText("age band")  # type: ignore[attr-defined]
+            settle(app)  # the window has grown back to its last size: the laptop's again
+            w.resize(*SCREENSHOT_SIZE)
+            shot("classification-sheet")
+            w.close_tab(w.tabs.indexOf(sheet))
+        for dock in docks:
+            dock.show()
 
         # 9. the first picture again, in the dark palette: the same tabs, docks and code
         theme.apply_theme(app, "dark")

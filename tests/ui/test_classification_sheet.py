@@ -234,3 +234,11 @@ def test_the_cases_panel_opens_the_sheet_on_participants(window: Any) -> None:
     assert view is not None and window.tabs.currentWidget() is view
     assert view.scope == "participant"
     assert view.tables["participant"].model().rowCount() == 4
+
+
+def test_the_sheet_fits_a_laptop_screen(window: Any) -> None:
+    window.resize(1366, 768)
+    view = window.show_classification("participant")
+    QApplication.processEvents()
+    assert view is not None
+    assert max(window.minimumSizeHint().width(), window.minimumWidth()) <= 1366
