@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.segments_view: QWidget | None = None
         self.search_view: QWidget | None = None
         self.matrix_view: QWidget | None = None
+        self.cooccur_view: QWidget | None = None
         self.history_view: QWidget | None = None
         self.memos_view: QWidget | None = None
         self.classification_view: QWidget | None = None
@@ -210,6 +211,8 @@ class MainWindow(QMainWindow):
                                             "Ctrl+R", "Everything coded with the selected code")
         self.matrix_action = self._action(v, "Cross-case &matrix", self.show_matrix,
                                           "Ctrl+Shift+X", "Codes by cases, side by side")
+        self.cooccur_action = self._action(v, "Code co-&occurrence", self.show_cooccurrence,
+                                           "", "Which codes meet in the same passages, by case")
         self.history_action = self._action(v, "Change &history", lambda: self.show_history(), "Ctrl+Shift+H",
                                            "Every change to the project: who, when, what")
         self.memos_action = self._action(v, "All m&emos", self.show_memos, "Ctrl+Shift+E",
@@ -254,7 +257,8 @@ class MainWindow(QMainWindow):
         self._action(h, "&About Crosscase", self.show_about)
 
         self.project_actions = [self.import_action, self.close_action, self.find_action,
-                                self.segments_action, self.matrix_action, self.history_action,
+                                self.segments_action, self.matrix_action, self.cooccur_action,
+                                self.history_action,
                                 self.export_qdpx_action, self.export_qdc_action,
                                 self.load_qdc_action]
 
@@ -355,7 +359,7 @@ class MainWindow(QMainWindow):
         for view in list(self.documents.values()):
             self._remove_tab(view)
         for attr in ("segments_view", "search_view", "matrix_view", "history_view", "memos_view",
-                     "review_view", "classification_view"):
+                     "review_view", "classification_view", "cooccur_view"):
             w = getattr(self, attr)
             if w is not None:
                 self._remove_tab(w)
@@ -462,7 +466,7 @@ class MainWindow(QMainWindow):
             self.documents = {k: v for k, v in self.documents.items() if v is not widget}
             widget.detach()
         for attr in ("segments_view", "search_view", "matrix_view", "history_view", "memos_view",
-                     "review_view", "classification_view"):
+                     "review_view", "classification_view", "cooccur_view"):
             if getattr(self, attr) is widget:
                 setattr(self, attr, None)
         widget.deleteLater()
@@ -658,6 +662,24 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.matrix_view)
         self._show_tabs_or_hint()
         return self.matrix_view
+
+    def show_cooccurrence(self) -> QWidget | None:
+        if self.context is None:
+            return None
+        if self.cooccur_view is None:
+            try:
+                from crosscase.ui.views.cooccurrence_view import CooccurrenceView
+
+                view = CooccurrenceView(self.context, self)
+            except Exception as exc:  # noqa: BLE001
+                messages.error(self, "Co-occurrence", messages.describe(exc))
+                return None
+            view.jump_requested.connect(self.jump_to)
+            self.cooccur_view = view
+            self.tabs.addTab(view, "Co-occurrence")
+        self.tabs.setCurrentWidget(self.cooccur_view)
+        self._show_tabs_or_hint()
+        return self.cooccur_view
 
     # -- memos and import ------------------------------------------------------------------------
     def edit_memo(self, kind: str, target_id: int | None) -> QWidget | None:

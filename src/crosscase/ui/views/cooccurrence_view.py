@@ -1,0 +1,225 @@
+"""The co-occurrence tab: which codes meet in the same passages, case by case.
+
+A code x code table (co-occurrences, or the c coefficient) for all columns
+or one case, the same numbers as a heatmap beside it (matplotlib's Qt
+canvas), and under them the overlapping passages of the clicked pair with
+their citations; activating a passage (double-click or Enter) opens it in its document. All
+computing runs off the GUI thread (:func:`crosscase.ui.workers.run_task`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crosscase.analysis.cooccurrence import Cooccurrence, OverlapPair
+from crosscase.ui.context import ProjectContext
+
+
+class CooccurrenceView(QWidget):
+    """``jump_requested(document_id, start, end)`` asks to show a passage in its document."""
+
+    jump_requested = Signal(int, int, int)
+
+    def __init__(self, context: ProjectContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.result: Cooccurrence | None = None
+        self.pairs: list[OverlapPair] = []
+        self.busy = False
+        self._pending = 0
+        self.column = QComboBox()
+        self.column.addItem("All cases", None)
+        self.value = QComboBox()
+        self.value.addItem("Co-occurrences", "count")
+        self.value.addItem("c coefficient", "c")
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Show"))
+        bar.addWidget(self.value)
+        bar.addWidget(QLabel("in"))
+        bar.addWidget(self.column)
+        bar.addStretch(1)
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.cellClicked.connect(self._on_cell)
+        self.canvas_box = QVBoxLayout()
+        chart_holder = QWidget()
+        chart_holder.setLayout(self.canvas_box)
+        self.canvas: QWidget | None = None
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.table)
+        top.addWidget(chart_holder)
+        self.caption = QLabel("Click a cell to read the passages where the two codes meet.")
+        self.caption.setWordWrap(True)
+        self.passages = QListWidget()
+        self.passages.setWordWrap(True)
+        self.passages.itemActivated.connect(self._on_passage)
+        self.definition = QLabel()
+        self.definition.setWordWrap(True)
+        self.definition.setStyleSheet("color: palette(mid);")
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        lower = QWidget()
+        lower_box = QVBoxLayout(lower)
+        lower_box.setContentsMargins(0, 0, 0, 0)
+        lower_box.addWidget(self.caption)
+        lower_box.addWidget(self.passages)
+        split.addWidget(lower)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.definition)
+        self.column.currentIndexChanged.connect(lambda _i: self._redraw())
+        self.value.currentIndexChanged.connect(lambda _i: self._redraw())
+        self.refresh()
+
+    @property
+    def settled(self) -> bool:
+        return self._pending == 0
+
+    # -- computing ------------------------------------------------------------------------
+    def _run(self, fn: Any, done: Any) -> None:
+        from crosscase.ui.workers import run_task
+
+        self._pending += 1
+
+        def finish(result: Any) -> None:
+            self._pending -= 1
+            done(result)
+
+        def failed(message: str) -> None:
+            self._pending -= 1
+            self.busy = False
+            self.caption.setText(message)
+
+        run_task(fn, finish, failed)
+
+    def refresh(self) -> None:
+        from crosscase.analysis.cooccurrence import compute_cooccurrence
+
+        project = self.context.project
+        self.busy = True
+        self._run(lambda: compute_cooccurrence(project), self._show)
+
+    def _show(self, result: Cooccurrence) -> None:
+        self.result = result
+        keep = self.column.currentData()
+        self.column.blockSignals(True)
+        self.column.clear()
+        self.column.addItem("All cases", None)
+        for c in result.cols:
+            self.column.addItem(c.name, c.key)
+        i = self.column.findData(keep)
+        self.column.setCurrentIndex(max(i, 0))
+        self.column.blockSignals(False)
+        self.definition.setText(result.definition)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        co = self.result
+        if co is None:
+            return
+        key = self.column.currentData()
+        value = str(self.value.currentData())
+        counts = co.counts(key)
+        shown = counts if value == "count" else co.coefficients(key)
+        names = [r.name for r in co.rows]
+        self.table.clear()
+        self.table.setRowCount(len(names))
+        self.table.setColumnCount(len(names))
+        self.table.setHorizontalHeaderLabels(names)
+        self.table.setVerticalHeaderLabels(names)
+        top = float(shown.max()) if shown.size else 0.0
+        for i in range(len(names)):
+            for j in range(len(names)):
+                if i == j:
+                    item = QTableWidgetItem("")
+                    item.setFlags(Qt.ItemFlag.NoItemFlags)
+                else:
+                    v = float(shown[i, j])
+                    item = QTableWidgetItem(f"{int(v)}" if value == "count" else f"{v:.2f}")
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    if top > 0 and v > 0:
+                        shade = QColor("#2e6fbf")
+                        shade.setAlpha(int(30 + 160 * v / top))
+                        item.setBackground(shade)
+                    item.setToolTip(f"{names[i]} + {names[j]}: {int(counts[i, j])} "
+                                    "co-occurrences; click to read them")
+                item.setData(Qt.ItemDataRole.UserRole, (co.rows[i].code_id, co.rows[j].code_id))
+                self.table.setItem(i, j, item)
+        self.busy = False
+        self._draw_chart(key, value)
+
+    def _draw_chart(self, key: Any, value: str) -> None:
+        from crosscase.exchange import charts
+
+        project = self.context.project
+
+        def build() -> Any:
+            return charts.cooccur(project, column=key, value=value)
+
+        self._run(build, self._place_chart)
+
+    def _place_chart(self, chart: Any) -> None:
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+        if self.canvas is not None:
+            self.canvas_box.removeWidget(self.canvas)
+            self.canvas.deleteLater()
+        canvas = FigureCanvasQTAgg(chart.figure)
+        canvas.setToolTip(chart.alt)
+        self.canvas = canvas
+        self.canvas_box.addWidget(canvas)
+        canvas.draw_idle()
+
+    # -- drill-down -----------------------------------------------------------------------
+    def _on_cell(self, row: int, col: int) -> None:
+        item = self.table.item(row, col)
+        if item is None or row == col or self.result is None:
+            return
+        a, b = item.data(Qt.ItemDataRole.UserRole)
+        self.show_pair(int(a), int(b))
+
+    def show_pair(self, a: int, b: int) -> None:
+        from crosscase.analysis.cooccurrence import overlapping_passages
+
+        project = self.context.project
+        key = self.column.currentData()
+        co = self.result
+        assert co is not None
+        names = {r.code_id: r.name for r in co.rows}
+        where = self.column.currentText()
+        self.caption.setText(f"Reading where {names[a]} meets {names[b]} in {where}\u2026")
+
+        def done(found: list[OverlapPair]) -> None:
+            self.pairs = found
+            self.passages.clear()
+            self.caption.setText(f"{names[a]} + {names[b]} in {where}: "
+                                 f"{len(found)} co-occurrence(s)")
+            for pair in found:
+                text = (f"{pair.a.citation('full')}\n{pair.a.code}: \u201c{pair.a.text}\u201d\n"
+                        f"{pair.b.code}: \u201c{pair.b.text}\u201d")
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole,
+                             (pair.a.document_id, pair.start, pair.end))
+                self.passages.addItem(item)
+
+        self._run(lambda: overlapping_passages(project, a, b, key), done)
+
+    def _on_passage(self, item: QListWidgetItem) -> None:
+        doc, start, end = item.data(Qt.ItemDataRole.UserRole)
+        self.jump_requested.emit(int(doc), int(start), int(end))
