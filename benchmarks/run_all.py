@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-SCRIPTS = ["bench_core.py", "bench_import.py", "bench_matrix.py", "bench_query.py", "bench_gui.py", "bench_startup.py"]
+SCRIPTS = ["bench_core.py", "bench_import.py", "bench_matrix.py", "bench_query.py", "bench_cooccur.py", "bench_gui.py", "bench_startup.py"]
 
 HEADER = """# Performance
 
@@ -54,7 +54,7 @@ def main() -> int:
 
 def assemble() -> None:
     parts = [HEADER]
-    for area in ("core", "import", "matrix", "query", "gui", "startup"):
+    for area in ("core", "import", "matrix", "query", "cooccur", "gui", "startup"):
         section = DOCS / f"PERFORMANCE-{area}.md"
         if section.exists():
             parts.append(section.read_text(encoding="utf-8").strip() + "\n\n")
