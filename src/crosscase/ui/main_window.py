@@ -21,11 +21,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
+    QPushButton,
     QStackedWidget,
     QTabWidget,
     QWidget,
@@ -64,6 +66,7 @@ class MainWindow(QMainWindow):
         self.cooccur_view: QWidget | None = None
         self.history_view: QWidget | None = None
         self.memos_view: QWidget | None = None
+        self.query_view: QWidget | None = None
         self.classification_view: QWidget | None = None
         self.review_view: QWidget | None = None
         self.import_dialog: QWidget | None = None
@@ -211,6 +214,9 @@ class MainWindow(QMainWindow):
                                             "Ctrl+R", "Everything coded with the selected code")
         self.matrix_action = self._action(v, "Cross-case &matrix", self.show_matrix,
                                           "Ctrl+Shift+X", "Codes by cases, side by side")
+        self.query_action = self._action(v, "Coding &query", lambda: self.show_query(),
+                                         "Ctrl+Shift+Q", "Where codes meet: AND, OR, NOT, NEAR, "
+                                         "SAME paragraph, by case, role or coder")
         self.cooccur_action = self._action(v, "Code co-&occurrence", self.show_cooccurrence,
                                            "", "Which codes meet in the same passages, by case")
         self.history_action = self._action(v, "Change &history", lambda: self.show_history(), "Ctrl+Shift+H",
@@ -272,7 +278,14 @@ class MainWindow(QMainWindow):
     def _build_status(self) -> None:
         self.saved_label = QLabel()
         self.saved_label.setToolTip("Every change is written to the project file as you make it.")
-        self.coder_label = QLabel()
+        # who is coding: click to switch
+        self.coder_label = QPushButton()
+        self.coder_label.setObjectName("coderButton")
+        self.coder_label.setFlat(True)
+        self.coder_label.setToolTip("Who is coding: your codings and changes are recorded "
+                                    "under this name. Click to switch.")
+        self.coder_label.clicked.connect(lambda: self.choose_coder())
+        self.coder_dialog: QDialog | None = None
         self.statusBar().addPermanentWidget(self.saved_label)
         self.statusBar().addPermanentWidget(self.coder_label)
 
@@ -341,7 +354,7 @@ class MainWindow(QMainWindow):
             name = projects.project_name(s) or project.path.stem
         self.setWindowTitle(f"{name} — Crosscase")
         self.saved_label.setText("✓ All changes saved")
-        self.coder_label.setText(f"Coder: {project.coder_name}")
+        self._settle_coder(project)
         if remember:
             self.settings.add_recent_project(project.path)
         self._set_project_ui(True)
@@ -353,13 +366,68 @@ class MainWindow(QMainWindow):
                     self.open_document(last)
         self.project_opened.emit()
 
+    # -- who is coding ------------------------------------------------------------------------------
+    def _settle_coder(self, project: Project) -> None:
+        """CROSSCASE_CODER names the coder; else this machine's choice; else ask (once)."""
+        import os
+
+        chosen = os.environ.get("CROSSCASE_CODER") or self.settings.coder()
+        if chosen:
+            project.coder_name = chosen
+            self.coder_label.setText(f"Coder: {project.coder_name}")
+            return
+        self.coder_label.setText(f"Coder: {project.coder_name}")
+        QTimer.singleShot(0, lambda: self.choose_coder(first=True))
+
+    def choose_coder(self, first: bool = False) -> None:
+        """Ask who is coding (an editable list of the project's coders); OK switches."""
+        from crosscase.services import coders
+        from crosscase.ui.dialogs.coder_dialog import CoderDialog
+
+        if self.context is None or self.coder_dialog is not None:
+            return
+        with self.context.project.session() as s:
+            known = [c.name for c in coders.listing(s)]
+        current = self.context.project.coder_name
+        if first:
+            current = coders.remembered() or current
+        dialog = CoderDialog(known, current, self, first=first)
+        self.coder_dialog = dialog
+
+        def done(result: int) -> None:
+            self.coder_dialog = None
+            if result == QDialog.DialogCode.Accepted and dialog.chosen:
+                self.set_coder(dialog.chosen)
+            dialog.deleteLater()
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def set_coder(self, name: str) -> None:
+        """Code as ``name`` from now on, remembered on this machine; the views show
+        what this coder may see (a coder in an open reliability round codes blind)."""
+        from crosscase.domain.changes import Change, Kind
+        from crosscase.services import coders
+
+        if self.context is None:
+            return
+        self.context.project.coder_name = name
+        self.settings.set_coder(name)
+        coders.remember(name)
+        self.coder_label.setText(f"Coder: {name}")
+        self.context.change_applied.emit(
+            Change(f"Coding as {name}", {Kind.CODINGS: None}, initiator=name))
+        messages.status(self, f"Coding as {name}", 5000)
+
     def close_project(self) -> None:
         if self.context is None:
             return
+        if self.coder_dialog is not None:
+            self.coder_dialog.reject()
         for view in list(self.documents.values()):
             self._remove_tab(view)
         for attr in ("segments_view", "search_view", "matrix_view", "history_view", "memos_view",
-                     "review_view", "classification_view", "cooccur_view"):
+                     "review_view", "classification_view", "cooccur_view", "query_view"):
             w = getattr(self, attr)
             if w is not None:
                 self._remove_tab(w)
@@ -466,7 +534,7 @@ class MainWindow(QMainWindow):
             self.documents = {k: v for k, v in self.documents.items() if v is not widget}
             widget.detach()
         for attr in ("segments_view", "search_view", "matrix_view", "history_view", "memos_view",
-                     "review_view", "classification_view", "cooccur_view"):
+                     "review_view", "classification_view", "cooccur_view", "query_view"):
             if getattr(self, attr) is widget:
                 setattr(self, attr, None)
         widget.deleteLater()
@@ -607,6 +675,23 @@ class MainWindow(QMainWindow):
         self._show_tabs_or_hint()
         view.list.setFocus()
         return view
+
+    def show_query(self) -> QWidget | None:
+        """The coding query builder tab."""
+        if self.context is None:
+            return None
+        from crosscase.ui.views.query_view import QueryView
+
+        if self.query_view is None:
+            view = QueryView(self.context)
+            view.jump_requested.connect(self.jump_to)
+            self.query_view = view
+            self.tabs.addTab(view, "Query")
+        self.tabs.setCurrentWidget(self.query_view)
+        self._show_tabs_or_hint()
+        assert isinstance(self.query_view, QueryView)
+        self.query_view.code_box.setFocus()
+        return self.query_view
 
     def show_memos(self) -> QWidget | None:
         if self.context is None:

@@ -93,6 +93,14 @@ class Settings:
     def set_recent_codes(self, path: Path, codes: list[int]) -> None:
         self._set_project_state(path, codes=list(codes)[:MAX_RECENT_CODES])
 
+    # -- who codes on this machine -------------------------------------------
+    def coder(self) -> str:
+        """The coder chosen on this machine ("" until someone says who they are)."""
+        return str(self.get("coder/name", "") or "").strip()
+
+    def set_coder(self, name: str) -> None:
+        self.set("coder/name", name.strip())
+
     # -- appearance ------------------------------------------------------
     def theme(self) -> str:
         value = str(self.get("view/theme", "system"))
