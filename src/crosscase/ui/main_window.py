@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.cooccur_view: QWidget | None = None
         self.history_view: QWidget | None = None
         self.memos_view: QWidget | None = None
+        self.query_view: QWidget | None = None
         self.classification_view: QWidget | None = None
         self.review_view: QWidget | None = None
         self.import_dialog: QWidget | None = None
@@ -213,6 +214,9 @@ class MainWindow(QMainWindow):
                                             "Ctrl+R", "Everything coded with the selected code")
         self.matrix_action = self._action(v, "Cross-case &matrix", self.show_matrix,
                                           "Ctrl+Shift+X", "Codes by cases, side by side")
+        self.query_action = self._action(v, "Coding &query", lambda: self.show_query(),
+                                         "Ctrl+Shift+Q", "Where codes meet: AND, OR, NOT, NEAR, "
+                                         "SAME paragraph, by case, role or coder")
         self.cooccur_action = self._action(v, "Code co-&occurrence", self.show_cooccurrence,
                                            "", "Which codes meet in the same passages, by case")
         self.history_action = self._action(v, "Change &history", lambda: self.show_history(), "Ctrl+Shift+H",
@@ -423,7 +427,7 @@ class MainWindow(QMainWindow):
         for view in list(self.documents.values()):
             self._remove_tab(view)
         for attr in ("segments_view", "search_view", "matrix_view", "history_view", "memos_view",
-                     "review_view", "classification_view", "cooccur_view"):
+                     "review_view", "classification_view", "cooccur_view", "query_view"):
             w = getattr(self, attr)
             if w is not None:
                 self._remove_tab(w)
@@ -530,7 +534,7 @@ class MainWindow(QMainWindow):
             self.documents = {k: v for k, v in self.documents.items() if v is not widget}
             widget.detach()
         for attr in ("segments_view", "search_view", "matrix_view", "history_view", "memos_view",
-                     "review_view", "classification_view", "cooccur_view"):
+                     "review_view", "classification_view", "cooccur_view", "query_view"):
             if getattr(self, attr) is widget:
                 setattr(self, attr, None)
         widget.deleteLater()
@@ -671,6 +675,23 @@ class MainWindow(QMainWindow):
         self._show_tabs_or_hint()
         view.list.setFocus()
         return view
+
+    def show_query(self) -> QWidget | None:
+        """The coding query builder tab."""
+        if self.context is None:
+            return None
+        from crosscase.ui.views.query_view import QueryView
+
+        if self.query_view is None:
+            view = QueryView(self.context)
+            view.jump_requested.connect(self.jump_to)
+            self.query_view = view
+            self.tabs.addTab(view, "Query")
+        self.tabs.setCurrentWidget(self.query_view)
+        self._show_tabs_or_hint()
+        assert isinstance(self.query_view, QueryView)
+        self.query_view.code_box.setFocus()
+        return self.query_view
 
     def show_memos(self) -> QWidget | None:
         if self.context is None:
