@@ -158,3 +158,13 @@ def ensure(session: Session, name: str) -> tuple[int, bool]:
     session.add(row)
     session.flush()
     return row.id, True
+
+
+def coding_coders(session: Session, document_id: int) -> dict[int, int | None]:
+    """The coder of each coding in a document (coding id -> coder id)."""
+    from sqlalchemy import select
+
+    from crosscase.db.models import Coding
+
+    return {int(i): (None if c is None else int(c)) for i, c in session.execute(
+        select(Coding.id, Coding.coder_id).where(Coding.document_id == document_id))}

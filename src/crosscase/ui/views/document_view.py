@@ -17,6 +17,7 @@ codebook is underlined, and every coding has its own stripe in the margin
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import (
@@ -47,15 +48,18 @@ from PySide6.QtWidgets import (
 )
 
 from crosscase.domain.changes import Change, Kind
-from crosscase.domain.lanes import MAX_LANES, Span, SpanLayout
+from crosscase.domain.lanes import MAX_LANES, Span, SpanLayout, assign_lanes
 from crosscase.domain.offsets import OffsetMap
-from crosscase.services import documents
+from crosscase.services import coders, documents, rounds
 from crosscase.services.codebook import CodeNode
 from crosscase.services.documents import DocumentInfo
 from crosscase.ui import theme
 from crosscase.ui.context import ProjectContext
 from crosscase.ui.models.codebook_model import CODE_MIME, read_codes, span_mime
 from crosscase.ui.views.stripe_margin import StripeMargin
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 #: characters above and below the visible text that get highlights too
 HIGHLIGHT_SLACK = 6000
@@ -251,6 +255,19 @@ class DocumentView(QWidget):
         self.highlight_box.addItem("No highlights", HIGHLIGHT_NONE)
         self.highlight_box.setToolTip("Which codings are tinted in the text (stripes always show)")
         self.highlight_box.currentIndexChanged.connect(self._mode_changed)
+        #: whose codings show: everyone's, mine, one coder's, or two side by side
+        self.coder_box = QComboBox()
+        self.coder_box.setObjectName("coderFilter")
+        self.coder_box.setToolTip("Whose codings show; two coders side by side put their "
+                                  "stripes in two columns (left: the first)")
+        self.coder_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.coder_box.currentIndexChanged.connect(lambda _i: self.reload_codings())
+        #: with two coders side by side, the first lane of the second coder's column
+        self.column_split: int | None = None
+        self._pair: list[int | None] = []
+        self._coder_of: dict[int, int | None] = {}
+        #: codings hidden because their coder codes this document blind (or is filtered out)
+        self.hidden_codings = 0
         self.memo_button = QToolButton()
         self.memo_button.setText("Document memo")
         self.memo_button.setToolTip("Write or read the memo on this document")
@@ -263,6 +280,7 @@ class DocumentView(QWidget):
         names.addWidget(self.title)
         names.addWidget(self.subtitle)
         head.addLayout(names, 1)
+        head.addWidget(self.coder_box)
         head.addWidget(self.highlight_box)
         head.addWidget(self.memo_button)
 
@@ -318,7 +336,8 @@ class DocumentView(QWidget):
     def load(self, document_id: int) -> None:
         with self.context.project.session() as s:
             info = documents.document_info(s, document_id)
-            rows = documents.document_codings(s, document_id)
+            self._fill_coders(s)
+            rows = self._visible(s, document_id, documents.document_codings(s, document_id))
         self.document_id = document_id
         self.info = info
         self.offsets = OffsetMap(info.text)
@@ -338,10 +357,49 @@ class DocumentView(QWidget):
             if not documents.document_exists(s, self.document_id):
                 self.closed.emit()
                 return
-            rows = documents.document_codings(s, self.document_id)
+            self._fill_coders(s)
+            rows = self._visible(s, self.document_id,
+                                 documents.document_codings(s, self.document_id))
         self._set_codings(rows)
         self._update_header()
         self.codings_reloaded.emit()
+
+    # -- whose codings show ------------------------------------------------------------
+    def _fill_coders(self, session: Session) -> None:
+        """The coder choices: everyone, mine, each coder, and mine beside each other's."""
+        me = self.context.project.coder_name
+        names = [c.name for c in coders.listing(session)]
+        items: list[tuple[str, object]] = [("All coders", ("all",)), ("Only mine", ("mine",))]
+        items += [(n, ("coder", n)) for n in names]
+        items += [(f"{me} | {n} side by side", ("pair", me, n)) for n in names if n != me]
+        if [self.coder_box.itemText(i) for i in range(self.coder_box.count())] == [
+                t for t, _ in items]:
+            return
+        current = self.coder_box.currentData()
+        self.coder_box.blockSignals(True)
+        self.coder_box.clear()
+        for text, data in items:
+            self.coder_box.addItem(text, data)
+        found = self.coder_box.findData(current)
+        self.coder_box.setCurrentIndex(max(0, found))
+        self.coder_box.blockSignals(False)
+
+    def _visible(self, session: Session, document_id: int,
+                 rows: list[documents.CodingRow]) -> list[documents.CodingRow]:
+        """The codings this view shows: the coder filter, and blind coding (a coder of an
+        open reliability round sees only their own codings in its documents)."""
+        blind = rounds.blind_for(session, self.context.project.coder_name)
+        choice = self.coder_box.currentData() or ("all",)
+        ids = {n: coders.find(session, n) for n in (
+            [self.context.project.coder_name] if choice[0] == "mine" else list(choice[1:]))}
+        self._coder_of = coders.coding_coders(session, document_id)
+        wanted = None if choice[0] == "all" else set(ids.values())
+        kept = [r for r in rows
+                if not blind.hides(document_id, self._coder_of.get(r.id))
+                and (wanted is None or self._coder_of.get(r.id) in wanted)]
+        self._pair = [ids[n] for n in choice[1:]] if choice[0] == "pair" else []
+        self.hidden_codings = len(rows) - len(kept)
+        return kept
 
     @property
     def spans(self) -> list[Span]:
@@ -356,6 +414,17 @@ class DocumentView(QWidget):
     def _set_codings(self, rows: list[documents.CodingRow]) -> None:
         """Show ``rows``; after a small change only the changed codings are touched."""
         self.span_layout.update(rows, self.offsets.to_utf16)
+        self.column_split = None
+        pair, coder_of = self._pair, self._coder_of
+        if len(pair) == 2:  # two coders side by side: each coder's stripes in a column
+            left = [sp for sp in self.spans if coder_of.get(sp.id) == pair[0]]
+            right = [sp for sp in self.spans if coder_of.get(sp.id) == pair[1]]
+            split = assign_lanes(left, MAX_LANES // 2) if left else 1
+            lanes = assign_lanes(right, MAX_LANES // 2) if right else 1
+            for sp in right:
+                sp.lane += split
+            self.span_layout.lanes = split + lanes
+            self.column_split = split
         if self.selected_coding is not None and self.span_layout.get(self.selected_coding) is None:
             self.selected_coding = None
             self.coding_selected.emit(-1)

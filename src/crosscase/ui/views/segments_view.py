@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from crosscase.domain.changes import Change, Kind
-from crosscase.services import cases, codebook, segments
+from crosscase.services import cases, codebook, coders, rounds, segments
 from crosscase.services import context as around
 from crosscase.services.segments import Segment
 from crosscase.ui import theme
@@ -45,6 +45,11 @@ class SegmentsView(QWidget):
         self.case_box = QComboBox()
         self.case_box.setToolTip("Show the segments of one case only")
         self.case_box.currentIndexChanged.connect(self.refresh)
+        #: whose codings: everyone's, mine, or one coder's
+        self.coder_box = QComboBox()
+        self.coder_box.setObjectName("coderFilter")
+        self.coder_box.setToolTip("Show the segments of one coder only")
+        self.coder_box.currentIndexChanged.connect(self.refresh)
         self.subcodes = QCheckBox("Include sub-codes")
         self.subcodes.setChecked(True)
         self.subcodes.toggled.connect(self.refresh)
@@ -68,7 +73,7 @@ class SegmentsView(QWidget):
         self.case_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.case_box.setMinimumContentsLength(14)
-        self.controls = wrapping_bar(self.count, self.case_box, self.subcodes,
+        self.controls = wrapping_bar(self.count, self.case_box, self.coder_box, self.subcodes,
                                      self.context_box)
         head = QVBoxLayout()
         head.setContentsMargins(12, 8, 8, 4)
@@ -137,9 +142,24 @@ class SegmentsView(QWidget):
                else [self.code_id])
         case_id = self.case_box.currentData()
         with self.context.project.session() as s:
-            # one segment per passage, as the matrix counts them
+            me = self.context.project.coder_name
+            names = [c.name for c in coders.listing(s)]
+            wanted = [("All coders", ""), ("Only mine", me), *((n, n) for n in names)]
+            if [self.coder_box.itemText(i) for i in range(self.coder_box.count())] != [
+                    t for t, _ in wanted]:
+                current = self.coder_box.currentData()
+                self.coder_box.blockSignals(True)
+                self.coder_box.clear()
+                for text, name in wanted:
+                    self.coder_box.addItem(text, name)
+                self.coder_box.setCurrentIndex(max(0, self.coder_box.findData(current)))
+                self.coder_box.blockSignals(False)
+            who = str(self.coder_box.currentData() or "")
+            coder_ids = [coders.find(s, who) or -1] if who else None
+            # one segment per passage, as the matrix counts them; blind in an open round
             found = segments.fetch(s, code_ids=ids, case_ids=[case_id] if case_id else None,
-                                   per_passage=True)
+                                   per_passage=True, coder_ids=coder_ids,
+                                   blind=rounds.blind_for(s, me))
             self.shown = found[:MAX_SHOWN]
             self.around = around.surrounding(
                 s, [(sg.document_id, sg.start, sg.end) for sg in self.shown],

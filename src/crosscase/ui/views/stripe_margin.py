@@ -111,6 +111,10 @@ class StripeMargin(QWidget):
         dark = theme.is_dark()
         text_colour = pal.color(pal.ColorRole.Text)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if view.column_split is not None:  # two coders side by side: a rule between columns
+            x_split = self.PAD + view.column_split * pitch - 2
+            p.setPen(QPen(pal.color(pal.ColorRole.Mid), 1, Qt.PenStyle.DashLine))
+            p.drawLine(x_split, 0, x_split, h)
 
         stripes = []  # (span, node, colour, bar rect)
         obstacles: list[QRectF] = []
