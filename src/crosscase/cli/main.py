@@ -46,6 +46,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "coders": ("crosscase.cli.coders", "list the project's coders, or add one"),
     "sample": ("crosscase.cli.sample", "open a reliability round on a stratified sample, or close one"),
     "disagreements": ("crosscase.cli.disagreements", "where two coders' codings differ, to review"),
+    "merge": ("crosscase.cli.merge", "merge coders' copies of a project into a new project"),
 }
 
 
