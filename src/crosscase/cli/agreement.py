@@ -14,8 +14,11 @@ if TYPE_CHECKING:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_project(p)
-    p.add_argument("--coders", nargs="+", required=True, metavar="NAME",
-                   help="two or more coders to compare")
+    p.add_argument("--coders", nargs="+", metavar="NAME",
+                   help="two or more coders to compare (default with --round: the round's)")
+    p.add_argument("--round", metavar="NAME",
+                   help="only the documents of this reliability round (and, unless --coders "
+                        "says otherwise, its coders)")
     p.add_argument("--codes", nargs="+", metavar="CODE", help="only these codes (default: all used)")
     p.add_argument("--cases", nargs="+", metavar="CASE",
                    help="only the documents of these cases (default: every document coded)")
@@ -42,7 +45,20 @@ def run(args: argparse.Namespace) -> int:
 
     if args.format in ("csv", "docx") and args.out is None:
         raise UsageError(f"--format {args.format} needs --out FILE")
+    if not args.coders and not args.round:
+        raise UsageError("name the coders to compare (--coders A B) or a round (--round NAME)")
     with open_(args) as project, project.session() as s:
+        round_documents = None
+        if args.round:
+            from crosscase.services import rounds
+
+            info = rounds.find(s, args.round)
+            round_documents = info.documents
+            if not args.coders:
+                if len(info.coders) < 2:
+                    raise UsageError(f"the round {info.name} names fewer than two coders; "
+                                     "give them with --coders A B")
+                args.coders = info.coders
         code_ids = None
         if args.codes:
             nodes = codebook.tree(s)
@@ -53,8 +69,13 @@ def run(args: argparse.Namespace) -> int:
             from crosscase.analysis.agreement import double_coded
 
             document_ids = double_coded(s, args.coders)
+        if round_documents is not None:
+            document_ids = [d for d in round_documents
+                            if document_ids is None or d in set(document_ids)]
         report = agreement(s, args.coders, code_ids=code_ids, case_ids=case_ids,
                            document_ids=document_ids, tolerance=args.tolerance, bootstrap=args.bootstrap, seed=args.seed)
+        if args.round:
+            report.scope["round"] = args.round
         if args.format == "docx":
             from crosscase.exchange.reports.agreement_report import export_agreement_docx
 
