@@ -671,7 +671,7 @@ class _Reader:
         reading = self.choose_reading(st, sels, name)
         squashed: str | None = None
         rows: list[dict[str, Any]] = []
-        seen: set[tuple[int, int, int]] = set()
+        seen: set[tuple[int, int, int, int | None]] = set()
         comments: list[dict[str, Any]] = []
 
         def where(sp: _Selection) -> str:
@@ -733,7 +733,7 @@ class _Reader:
                 row = self.coding_row(c, did, start, end, found, sel_memo, where(sp), sp.el)
                 if row is None:
                     continue
-                k = (row["code_id"], start, end)
+                k = (row["code_id"], start, end, row["coder_id"])  # two coders' are two
                 if k in seen:
                     self.duplicates += 1
                     continue
@@ -746,7 +746,7 @@ class _Reader:
             row = self.coding_row(c, did, 0, len(st.text), st.text, "", f"'{name}'", outer)
             if row is None:
                 continue
-            k = (row["code_id"], 0, len(st.text))
+            k = (row["code_id"], 0, len(st.text), row["coder_id"])
             if k in seen:
                 self.duplicates += 1
                 continue
