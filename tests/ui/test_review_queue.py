@@ -89,7 +89,7 @@ def test_keys_decide_disagreements_into_consensus_and_ctrl_z_undoes(
         ("only_b", 0, CAFE), ("only_a", CAFE, LINE2_END), ("boundaries", SHOP, END)]
     assert "ana" in view.left_title.text() and "not coded" in view.left_title.text()
     assert "Interviewer: How did the café start?" in view.right.toPlainText()
-    assert view.table.rowCount() == 2  # Co-design and the pooled row
+    qtbot.waitUntil(lambda: view.table.rowCount() == 2)  # Co-design and the pooled row
     assert view.table.item(0, 0).text() == "Co-production/Co-design"
     assert view.consensus_label.text() == "No consensus codings yet."
 
@@ -105,7 +105,7 @@ def test_keys_decide_disagreements_into_consensus_and_ctrl_z_undoes(
     assert rows[0][3].endswith("Reason: the question opens the topic")
     assert view.reason.text() == "" and view.list.currentRow() == 1
     assert view.decision_of(0) == "✓ ben" and view.list.item(0).text().startswith("✓ ben")
-    assert "ana: alpha" in view.consensus_label.text()
+    qtbot.waitUntil(lambda: "ana: alpha" in view.consensus_label.text())
 
     # 1 on "only ana" keeps ana's line; U on the boundaries takes the union
     QTest.keyClick(focused(), Qt.Key.Key_1)
@@ -142,7 +142,7 @@ def test_keys_decide_disagreements_into_consensus_and_ctrl_z_undoes(
     QTest.keyClick(focused(), Qt.Key.Key_S)
     assert consensus(w) == before and fresh.decision_of(0) == "skipped"
     assert fresh.list.currentRow() == 1
-    assert "ben: alpha" in fresh.consensus_label.text()
+    qtbot.waitUntil(lambda: "ben: alpha" in fresh.consensus_label.text())
 
     with w.context.project.session() as s:
         logged = list(s.scalars(select(Event.action).where(Event.coder == "lead")))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -32,12 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crosscase.analysis.agreement import agreement, double_coded
+from crosscase.analysis.agreement import AgreementReport, agreement, double_coded
 from crosscase.analysis.disagreements import BOUNDARIES, ONLY_A, ONLY_B, Disagreement, disagreements
 from crosscase.commands.consensus import DECISIONS, DEFAULT_CONSENSUS, ResolveDisagreement
 from crosscase.domain.changes import Change, Kind
 from crosscase.domain.errors import CrosscaseError
 from crosscase.ui.context import ProjectContext
+from crosscase.ui.workers import run_task
 
 #: key -> decision ("skip" writes nothing)
 KEYS: dict[int, str] = {
@@ -126,7 +128,9 @@ class ReviewQueue(QWidget):
         layout.addWidget(self.keys)
 
         context.change_applied.connect(self._on_change)
-        context.undo_stack.indexChanged.connect(lambda _i: self._refresh_marks())
+        # a closed queue's widgets are gone before the undo stack is cleared
+        context.undo_stack.indexChanged.connect(
+            lambda _i: self._refresh_marks() if shiboken6.isValid(self.list) else None)
         self.reload()
 
     # -- data ------------------------------------------------------------------
@@ -158,41 +162,60 @@ class ReviewQueue(QWidget):
         return f"{head}{d.code} — {d.document} ({d.case}), {kind}"
 
     def _fill_agreement(self) -> None:
+        """Recompute the agreement off the GUI thread; the newest result fills the header."""
+        self._agreement_run = getattr(self, "_agreement_run", 0) + 1
+        run = self._agreement_run
         docs = sorted({d.document_id for d in self.items})
-        with self.context.project.session() as s:
-            try:
-                report = agreement(s, list(self.coders), bootstrap=200,
-                                   document_ids=double_coded(s, self.coders) or None)
-            except CrosscaseError:
-                report = None
-            rows = [] if report is None else report.codes
-            self.table.setRowCount(len(rows) + (1 if report else 0))
-            for r, code in enumerate(rows):
-                ch = code.characters
-                ci = ch.ci95.get("alpha")
-                values = [code.path, "/".join(str(code.segments_per_coder[n]) for n in self.coders),
-                          _fmt(ch.percent), _fmt(ch.kappa), _fmt(ch.alpha),
-                          "" if ci is None else f"[{ci[0]:.2f}, {ci[1]:.2f}]"]
-                for c, v in enumerate(values):
-                    self.table.setItem(r, c, QTableWidgetItem(v))
-            if report is not None:
-                ov = report.overall["characters"]
-                ci = ov.ci95.get("alpha")
-                for c, v in enumerate(["All codes (pooled)", "", _fmt(ov.percent), _fmt(ov.kappa),
-                                       _fmt(ov.alpha),
-                                       "" if ci is None else f"[{ci[0]:.2f}, {ci[1]:.2f}]"]):
-                    self.table.setItem(len(rows), c, QTableWidgetItem(v))
-            self.table.resizeColumnsToContents()
-            parts = []
-            for coder in self.coders:
+        project, coders, consensus = self.context.project, list(self.coders), self.consensus
+
+        def compute() -> tuple[AgreementReport | None, list[str]]:
+            with project.session() as s:
                 try:
-                    vs = agreement(s, [self.consensus, coder], document_ids=docs or None,
-                                   bootstrap=0)
+                    report = agreement(s, coders, bootstrap=200,
+                                       document_ids=double_coded(s, coders) or None)
                 except CrosscaseError:
-                    continue
-                ov = vs.overall["characters"]
-                parts.append(f"{html.escape(coder)}: alpha {_fmt(ov.alpha)}, "
-                             f"{_fmt(ov.percent)} agreement")
+                    report = None
+                parts = []
+                for coder in coders:
+                    try:
+                        vs = agreement(s, [consensus, coder], document_ids=docs or None,
+                                       bootstrap=0)
+                    except CrosscaseError:
+                        continue
+                    ov = vs.overall["characters"]
+                    parts.append(f"{html.escape(coder)}: alpha {_fmt(ov.alpha)}, "
+                                 f"{_fmt(ov.percent)} agreement")
+            return report, parts
+
+        def done(result: tuple[AgreementReport | None, list[str]]) -> None:
+            if run == self._agreement_run and shiboken6.isValid(self.table):
+                self._show_agreement(*result)
+
+        def failed(message: str) -> None:
+            if run == self._agreement_run and shiboken6.isValid(self.consensus_label):
+                self.consensus_label.setText(f"Agreement could not be computed: {message}")
+
+        self.agreement_task = run_task(compute, done, failed)
+
+    def _show_agreement(self, report: AgreementReport | None, parts: list[str]) -> None:
+        rows = [] if report is None else report.codes
+        self.table.setRowCount(len(rows) + (1 if report else 0))
+        for r, code in enumerate(rows):
+            ch = code.characters
+            ci = ch.ci95.get("alpha")
+            values = [code.path, "/".join(str(code.segments_per_coder[n]) for n in self.coders),
+                      _fmt(ch.percent), _fmt(ch.kappa), _fmt(ch.alpha),
+                      "" if ci is None else f"[{ci[0]:.2f}, {ci[1]:.2f}]"]
+            for c, v in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(v))
+        if report is not None:
+            ov = report.overall["characters"]
+            ci = ov.ci95.get("alpha")
+            for c, v in enumerate(["All codes (pooled)", "", _fmt(ov.percent), _fmt(ov.kappa),
+                                   _fmt(ov.alpha),
+                                   "" if ci is None else f"[{ci[0]:.2f}, {ci[1]:.2f}]"]):
+                self.table.setItem(len(rows), c, QTableWidgetItem(v))
+        self.table.resizeColumnsToContents()
         self.consensus_label.setText(
             "Consensus against each coder (characters, documents in review): " + "; ".join(parts)
             if parts else "No consensus codings yet.")
