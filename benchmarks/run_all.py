@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-SCRIPTS = ["bench_core.py", "bench_import.py", "bench_matrix.py", "bench_query.py", "bench_cooccur.py", "bench_gui.py", "bench_startup.py"]
+SCRIPTS = ["bench_core.py", "bench_import.py", "bench_matrix.py", "bench_query.py", "bench_cooccur.py", "bench_agreement.py", "bench_gui.py", "bench_startup.py"]
 
 HEADER = """# Performance
 
@@ -30,6 +30,7 @@ section below says when and how it was measured.
 | matrix < 0.5 s per measure at 500 codes, 100 cases, 1,000 documents, 200,000 codings; Word export of 60 codes x 2 cases x 3 quotes < 3 s | Matrix |
 | a two-code AND query under 0.3 s on the matrix benchmark's project, to segments with text and citations | Query |
 | co-occurrence of 50 codes by case < 1 s; any chart rendered < 1 s (same project) | Co-occurrence and charts |
+| agreement of 50 codes x 5 coders over 200,000 characters < 2 s | Agreement |
 | main window < 1.5 s; 1 MB transcript with 5,000 codings opens and paints < 1 s; applying a code < 100 ms | Workbench |
 | `crosscase docs` and `crosscase code` at most 1.25x the CPU time of `import sqlalchemy.orm` plus one SQLite query; `crosscase new` under 2x | Start-up |
 
@@ -54,7 +55,7 @@ def main() -> int:
 
 def assemble() -> None:
     parts = [HEADER]
-    for area in ("core", "import", "matrix", "query", "cooccur", "gui", "startup"):
+    for area in ("core", "import", "matrix", "query", "cooccur", "agreement", "gui", "startup"):
         section = DOCS / f"PERFORMANCE-{area}.md"
         if section.exists():
             parts.append(section.read_text(encoding="utf-8").strip() + "\n\n")
