@@ -106,10 +106,30 @@ def test_profiles_share_one_scale_and_match_their_image(named: dict[str, Any]) -
     chart = charts.profiles(p, code_ids=[named["a"], named["b"], named["c"]])
     frame = _csv(chart)
     assert frame.loc["Themes/B"].tolist() == [2, 4]
-    axes = [ax for ax in chart.figure.axes if ax.get_visible()]
-    assert len(axes) == 2
-    assert axes[0].get_xlim() == axes[1].get_xlim()
+    # the panels share one axes, so one scale: each bar is as long as its number, and
+    # panel k's bars start at the same offset
+    (ax,) = chart.figure.axes
+    bars = next(c for c in ax.collections if len(c.get_paths()) == 6)
+    boxes = np.array([path.vertices[:4] for path in bars.get_paths()])
+    lengths = (boxes[:, :, 0].max(axis=1) - boxes[:, :, 0].min(axis=1)).reshape(2, 3)
+    assert lengths.T.tolist() == frame.to_numpy().tolist()
+    starts = boxes[:, :, 0].min(axis=1).reshape(2, 3)
+    assert len(set(starts[0])) == 1 and len(set(starts[1])) == 1 and starts[1, 0] > 4
     _matches("profiles", chart)
+
+
+def test_a_figure_leaves_its_title_to_the_caption(named: dict[str, Any]) -> None:
+    p = named["p"]
+    for kind, options in (("heatmap", {}), ("cooccur", {}), ("profiles", {}),
+                          ("portrait", {"document": "one"})):
+        with_title = charts.build(kind, p, **options)
+        bare = charts.build(kind, p, **options, title=False)
+        texts = [t.get_text() for t in bare.figure.findobj(
+            lambda a: hasattr(a, "get_text"))]
+        assert bare.title == with_title.title
+        assert charts.shown(with_title.title) not in texts, kind
+        assert any(t.get_text() == charts.shown(with_title.title)
+                   for t in with_title.figure.findobj(lambda a: hasattr(a, "get_text")))
 
 
 def test_portrait_csv_lists_the_passages_and_matches_its_image(named: dict[str, Any]) -> None:
