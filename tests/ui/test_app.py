@@ -8,7 +8,6 @@ from typing import Any
 from uihelpers import doc_id
 
 from crosscase.db.project import open_project
-from crosscase.domain.errors import SchemaTooNew
 from crosscase.ui.main_window import MainWindow
 from crosscase.ui.settings import Settings
 
@@ -42,16 +41,18 @@ def test_locked_and_newer_projects_give_a_clear_message(
     assert kind == "error" and "open elsewhere" in title.lower()
     assert w.context is None
 
-    import crosscase.ui.main_window as mw
+    # a real file from a newer Crosscase: its schema revision is one this one never saw
+    import shutil
+    import sqlite3
 
-    def too_new(_path: Path) -> None:
-        raise SchemaTooNew("study.crosscase: was written by a newer Crosscase (schema 9999)")
-
-    monkeypatch.setattr(mw, "open_project", too_new)
-    assert not w.open_project(project_file)
+    newer = project_file.with_name("newer.crosscase")
+    shutil.copy(project_file, newer)
+    with sqlite3.connect(newer) as con:
+        con.execute("UPDATE alembic_version SET version_num = '9999'")
+    assert not w.open_project(newer)
     assert "newer" in shown_messages[-1][1].lower()
+    assert w.context is None
 
-    monkeypatch.setattr(mw, "open_project", open_project)
     assert not w.open_project(project_file.with_name("missing.crosscase"))
     assert shown_messages[-1][1] == "Cannot open project"
 
