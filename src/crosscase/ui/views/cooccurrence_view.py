@@ -5,13 +5,19 @@ or one case, the same numbers as a heatmap beside it (matplotlib's Qt
 canvas), and under them the overlapping passages of the clicked pair with
 their citations; activating a passage (double-click or Enter) opens it in its document. All
 computing runs off the GUI thread (:func:`crosscase.ui.workers.run_task`).
+
+The tab follows the project: a change to codings, codes, cases or documents (coding a
+passage, undoing it, renaming a code) recomputes the table and the chart once the
+changes pause (:data:`DEBOUNCE_MS`); a result that a later change has overtaken is
+dropped. The chart sits in a scroll area at no less than its drawn size, so a narrow
+window scrolls it rather than squeezing it until its layout collapses.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -27,7 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from crosscase.analysis.cooccurrence import Cooccurrence, OverlapPair
+from crosscase.domain.changes import Change, Kind
 from crosscase.ui.context import ProjectContext
+
+#: how long the tab waits after a change for the next one before recomputing
+DEBOUNCE_MS = 300
+#: the kinds of change that alter what the tab shows
+FOLLOWS = (Kind.CODINGS, Kind.CODES, Kind.CASES, Kind.DOCUMENTS)
 
 
 class CooccurrenceView(QWidget):
@@ -42,6 +55,9 @@ class CooccurrenceView(QWidget):
         self.pairs: list[OverlapPair] = []
         self.busy = False
         self._pending = 0
+        # bumped by each recomputation (of the table, of the chart); older results are dropped
+        self._generation = 0
+        self._chart_generation = 0
         self.column = QComboBox()
         self.column.addItem("All cases", None)
         self.value = QComboBox()
@@ -57,12 +73,16 @@ class CooccurrenceView(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.cellClicked.connect(self._on_cell)
         self.canvas_box = QVBoxLayout()
+        self.canvas_box.setContentsMargins(0, 0, 0, 0)
         chart_holder = QWidget()
         chart_holder.setLayout(self.canvas_box)
+        self.chart_area = QScrollArea()
+        self.chart_area.setWidgetResizable(True)
+        self.chart_area.setWidget(chart_holder)
         self.canvas: QWidget | None = None
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.table)
-        top.addWidget(chart_holder)
+        top.addWidget(self.chart_area)
         self.caption = QLabel("Click a cell to read the passages where the two codes meet.")
         self.caption.setWordWrap(True)
         self.passages = QListWidget()
@@ -85,11 +105,22 @@ class CooccurrenceView(QWidget):
         layout.addWidget(self.definition)
         self.column.currentIndexChanged.connect(lambda _i: self._redraw())
         self.value.currentIndexChanged.connect(lambda _i: self._redraw())
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.refresh)
+        context.change_applied.connect(self.apply_change)
         self.refresh()
 
     @property
     def settled(self) -> bool:
-        return self._pending == 0
+        """Nothing pending: no recomputation due or running."""
+        return self._pending == 0 and not self._timer.isActive()
+
+    def apply_change(self, change: Change) -> None:
+        """Recompute, once the changes pause, after a change to what the tab shows."""
+        if change.touches(*FOLLOWS):
+            self._timer.start()
 
     # -- computing ------------------------------------------------------------------------
     def _run(self, fn: Any, done: Any) -> None:
@@ -112,8 +143,16 @@ class CooccurrenceView(QWidget):
         from crosscase.analysis.cooccurrence import compute_cooccurrence
 
         project = self.context.project
+        self._timer.stop()
         self.busy = True
-        self._run(lambda: compute_cooccurrence(project), self._show)
+        self._generation += 1
+        generation = self._generation
+
+        def show(result: Cooccurrence) -> None:
+            if generation == self._generation:
+                self._show(result)
+
+        self._run(lambda: compute_cooccurrence(project), show)
 
     def _show(self, result: Cooccurrence) -> None:
         self.result = result
@@ -168,11 +207,17 @@ class CooccurrenceView(QWidget):
         from crosscase.exchange import charts
 
         project = self.context.project
+        self._chart_generation += 1
+        generation = self._chart_generation
 
         def build() -> Any:
             return charts.cooccur(project, column=key, value=value)
 
-        self._run(build, self._place_chart)
+        def place(chart: Any) -> None:
+            if generation == self._chart_generation:
+                self._place_chart(chart)
+
+        self._run(build, place)
 
     def _place_chart(self, chart: Any) -> None:
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -180,7 +225,10 @@ class CooccurrenceView(QWidget):
         if self.canvas is not None:
             self.canvas_box.removeWidget(self.canvas)
             self.canvas.deleteLater()
+        width, height = chart.figure.get_size_inches() * chart.figure.dpi
         canvas = FigureCanvasQTAgg(chart.figure)
+        # never smaller than drawn: squeezed, constrained layout has no room and gives up
+        canvas.setMinimumSize(int(width), int(height))
         canvas.setToolTip(chart.alt)
         self.canvas = canvas
         self.canvas_box.addWidget(canvas)
