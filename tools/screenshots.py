@@ -118,9 +118,17 @@ def main(argv: list[str] | None = None) -> int:
         if not w.open_project(project, remember=False):
             return 3
 
+        too_wide: list[str] = []
+
         def shot(name: str, widget: object = None) -> None:
             settle(app)
             target = widget or w
+            if target is w:
+                # the laptop's screen: a window that cannot be this narrow is a fault to fix
+                w.resize(*SCREENSHOT_SIZE)
+                settle(app)
+                if w.width() > SCREENSHOT_SIZE[0]:
+                    too_wide.append(f"{name} ({w.width()} px)")
             path = out / f"{name}.png"
             target.grab().save(str(path), "PNG")  # type: ignore[attr-defined]
             written.append(path)
@@ -254,6 +262,32 @@ def main(argv: list[str] | None = None) -> int:
             w.close_tab(w.tabs.indexOf(history))
         w.details_dock.show()
 
+        # 7b. the memo list: memos on a coding, a code and a document, written as a
+        # study goes
+        memo_list = getattr(w, "show_memos", None)
+        if memo_list is not None and first is not None:
+            view = w.open_document(first.documents[0].id)
+            spans = list(getattr(view, "spans", []))[:2]
+            notes = [
+                *(SetMemo("coding", sp.id, text) for sp, text in zip(spans, (
+                    "Contrast with B's practitioner interview",
+                    "Quote for the paper: the clearest case of trading shaping the work"),
+                    strict=False)),
+                SetMemo("code", richest.id, "Meaning shifted in week 4: now includes "
+                                            "informal arrangements, not only formal reviews"),
+                SetMemo("document", first.documents[0].id, "Recorded in the café; noisy "
+                                                           "in places, checked against notes"),
+            ]
+            for note in notes:
+                ctx.push(note)
+            w.details_dock.hide()
+            memos = memo_list()
+            if memos is not None:
+                settle(app)
+                shot("memos")
+                w.close_tab(w.tabs.indexOf(memos))
+            w.details_dock.show()
+
         # 8. the cross-case matrix, where the workbench has it
         try:
             import crosscase.ui.views.matrix_view  # noqa: F401
@@ -342,6 +376,9 @@ def main(argv: list[str] | None = None) -> int:
         w.close_project()
     for p in written:
         print(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p)
+    if too_wide:
+        print(f"wider than {SCREENSHOT_SIZE[0]} px: {', '.join(too_wide)}", file=sys.stderr)
+        return 1
     return 0
 
 

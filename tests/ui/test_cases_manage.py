@@ -258,3 +258,23 @@ def test_delete_a_case_counts_its_documents_and_codings(
     assert len(codings(window)) == 1
     window.undo_action.trigger()
     assert ("Millbrook Works", "A-manager") in docs(window) and len(codings(window)) == 3
+
+
+def test_a_long_document_name_never_widens_the_cases_panel(coded: Any, qtbot: Any) -> None:
+    from crosscase.commands.documents import RenameDocument
+
+    window = coded
+    window.resize(1366, 768)
+    a = doc_id(window, "A-manager")
+    panel = window.cases_panel
+    before = window.cases_dock.minimumSizeHint().width()
+    long_name = "Interview with the manager of the day service, second visit, March 2024 (full)"
+    window.context.push(RenameDocument(a, long_name))
+    index = panel.model.index_of_document(a)
+    QTest.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.tree.visualRect(index).center())
+    qtbot.waitUntil(lambda: panel.attr_title.full_text() == f"Document: {long_name}")
+    assert panel.attr_title.toolTip() == f"Document: {long_name}"
+    assert "…" in panel.attr_title.text()  # shortened to the room it has
+    assert window.cases_dock.minimumSizeHint().width() <= before
+    assert max(window.minimumSizeHint().width(), window.minimumWidth()) <= 1366

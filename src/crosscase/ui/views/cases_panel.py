@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -49,6 +50,34 @@ class _Tree(QTreeView):
             self.delete_requested.emit(self.currentIndex())
             return
         super().keyPressEvent(e)
+
+
+class _Title(QLabel):
+    """A one-line title that gives way to the panel's width, shortened with an ellipsis
+    (the whole text in its tooltip): a long document name never widens the panel."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+
+    def setText(self, text: str) -> None:  # type: ignore[override]
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, e) -> None:
+        super().resizeEvent(e)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle,
+                                              max(0, self.width()))
+        super().setText(shown)
 
 
 def _table() -> QTableView:
@@ -114,7 +143,7 @@ class CasesPanel(QWidget):
         self.attr_model = AttributeModel()
         self.attr_view = _table()
         self.attr_view.setModel(self.attr_model)
-        self.attr_title = QLabel()
+        self.attr_title = _Title()
         self.attr_title.setEnabled(False)
         add_attr = QToolButton()
         add_attr.setText("+ Attribute…")
@@ -144,7 +173,7 @@ class CasesPanel(QWidget):
         pl = QVBoxLayout(people_page)
         pl.setContentsMargins(0, 4, 0, 0)
         ph = QHBoxLayout()
-        self.people_title = QLabel()
+        self.people_title = _Title()
         self.people_title.setEnabled(False)
         ph.addWidget(self.people_title, 1)
         ph.addWidget(add_role)
