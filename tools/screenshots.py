@@ -219,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
             index = panel.model.index_of_document(first.documents[0].id)
             panel.tree.setCurrentIndex(index)
             panel.tree.scrollTo(index)
+            w.resize(*SCREENSHOT_SIZE)
             settle(app)
 
             def grab_with_menu() -> None:
