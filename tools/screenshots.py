@@ -263,32 +263,6 @@ def main(argv: list[str] | None = None) -> int:
             w.close_tab(w.tabs.indexOf(history))
         w.details_dock.show()
 
-        # 7b. the memo list: memos on a coding, a code and a document, written as a
-        # study goes
-        memo_list = getattr(w, "show_memos", None)
-        if memo_list is not None and first is not None:
-            view = w.open_document(first.documents[0].id)
-            spans = list(getattr(view, "spans", []))[:2]
-            notes = [
-                *(SetMemo("coding", sp.id, text) for sp, text in zip(spans, (
-                    "Contrast with B's practitioner interview",
-                    "Quote for the paper: the clearest case of trading shaping the work"),
-                    strict=False)),
-                SetMemo("code", richest.id, "Meaning shifted in week 4: now includes "
-                                            "informal arrangements, not only formal reviews"),
-                SetMemo("document", first.documents[0].id, "Recorded in the café; noisy "
-                                                           "in places, checked against notes"),
-            ]
-            for note in notes:
-                ctx.push(note)
-            w.details_dock.hide()
-            memos = memo_list()
-            if memos is not None:
-                settle(app)
-                shot("memos")
-                w.close_tab(w.tabs.indexOf(memos))
-            w.details_dock.show()
-
         # 8. the cross-case matrix, where the workbench has it
         try:
             import crosscase.ui.views.matrix_view  # noqa: F401
