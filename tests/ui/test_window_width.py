@@ -64,3 +64,26 @@ def test_contrast_note_is_in_words(window: Any, qtbot: Any) -> None:
     for internal in ("segments_a", "segments_b", "rate_a", "only_a", "only_b", "occurs:"):
         assert internal not in text, text
     assert "Millbrook Works" in text and "Tandem" in text
+
+
+def test_long_coder_names_do_not_widen_the_window(window: Any, qtbot: Any) -> None:
+    from uihelpers import code_id, select_text
+
+    project = window.context.project
+    names = ["Dr. Alexandra Montgomery-Fitzwilliam (first coder)",
+             "Professor Bartholomew Featherstonehaugh-Smythe (second coder)"]
+    view = window.open_document(doc_id(window, "A-manager"))
+    for name in names:  # both code the same passage, so the filter lists both side by side
+        project.coder_name = name
+        select_text(view, "Word of mouth brought people in.")
+        window.coding.apply_code(code_id(window, "Relational orientation/Advocacy and word of mouth"))
+    window.tabs.setCurrentIndex(0)
+    QApplication.processEvents()
+    entries = [view.coder_box.itemText(i) for i in range(view.coder_box.count())]
+    assert any(names[1] in e for e in entries)  # the long names are offered
+    # ... but the box does not ask for room for the longest of them
+    longest = max(view.coder_box.fontMetrics().horizontalAdvance(e) for e in entries)
+    assert view.coder_box.sizeHint().width() < longest / 2
+    assert view.coder_box.minimumSizeHint().width() < longest / 2
+    window.resize(SCREEN_WIDTH, 768)
+    assert widest(window) <= SCREEN_WIDTH

@@ -260,7 +260,11 @@ class DocumentView(QWidget):
         self.coder_box.setObjectName("coderFilter")
         self.coder_box.setToolTip("Whose codings show; two coders side by side put their "
                                   "stripes in two columns (left: the first)")
-        self.coder_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # as wide as a short name, never as the longest pair of names: a long entry
+        # must not widen the window past a laptop's screen (its list still shows it whole)
+        self.coder_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.coder_box.setMinimumContentsLength(12)
         self.coder_box.currentIndexChanged.connect(lambda _i: self.reload_codings())
         #: with two coders side by side, the first lane of the second coder's column
         self.column_split: int | None = None
