@@ -7,12 +7,18 @@ the difference of the rates drawn as a bar (to the right where A is higher,
 to the left where B is). The definition sits under the table. The page only
 shows what it is given: the matrix tab computes the contrast off the GUI
 thread (see :mod:`crosscase.analysis.contrast`) and shows a code's quotes for
-both columns when a row is double-clicked.
+both columns when a row is double-clicked. "Export Word\u2026" writes the
+contrast of A and B as a Word table (rates, their difference and a quote per
+side), off the GUI thread, with the matrix's columns and roll-up and the
+citation style last chosen for the project's reports.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
@@ -20,6 +26,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -32,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from crosscase.analysis.columns import Column
 from crosscase.analysis.matrix import MEASURES
+from crosscase.ui.context import ProjectContext
 from crosscase.ui.flow_layout import labelled, wrapping_bar
 from crosscase.ui.models.contrast_model import BAR_ROLE, CODE, DIFF, SEG_A, ContrastModel
 
@@ -74,10 +82,16 @@ class ContrastPanel(QWidget):
     code_activated = Signal(int)
     back_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, context: ProjectContext | None = None,
+                 source: Callable[[], tuple[str, bool]] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.context = context
+        #: the matrix's columns ("cases", "documents", an attribute) and roll-up, now
+        self._source = source or (lambda: ("cases", True))
         self._keys: list[int | str] = []
         self._pair: tuple[int | str, int | str] | None = None
+        self._tasks: list[Any] = []
 
         self.a_combo = QComboBox()
         self.a_combo.setToolTip("Column A")
@@ -87,6 +101,13 @@ class ContrastPanel(QWidget):
         self.swap_button.setToolTip("Swap A and B")
         self.back_button = QPushButton("\u2190 Back to the matrix")
         self.back_button.setObjectName("contrastBack")
+        self.export_button = QPushButton("Export Word\u2026")
+        self.export_button.setToolTip(
+            "A Word table of the codes only in A, only in B and in both, with their rates, "
+            "the difference and a quote per side")
+        self.export_button.setEnabled(context is not None)
+        self.export_status = QLabel()
+        self.export_status.setObjectName("contrastExportStatus")
         # long column names are elided in the closed combo boxes, and the controls wrap
         # onto a second row rather than widen the window
         for combo in (self.a_combo, self.b_combo):
@@ -94,7 +115,7 @@ class ContrastPanel(QWidget):
             combo.setMinimumContentsLength(16)
         self.bar = wrapping_bar(labelled(QLabel("Contrast A:"), self.a_combo),
                                 labelled(QLabel("with B:"), self.b_combo),
-                                self.swap_button, self.back_button)
+                                self.swap_button, self.export_button, self.back_button)
 
         self.model = ContrastModel(self)
         self.table = QTableView()
@@ -121,12 +142,14 @@ class ContrastPanel(QWidget):
         box.addWidget(self.note)
         box.addWidget(self.table, 1)
         box.addWidget(self.definition)
+        box.addWidget(self.export_status)
         self.note.hide()
 
         self.a_combo.activated.connect(lambda _i: self._picked("a"))
         self.b_combo.activated.connect(lambda _i: self._picked("b"))
         self.swap_button.clicked.connect(self.swap)
         self.back_button.clicked.connect(self.back_requested)
+        self.export_button.clicked.connect(self._export)
         self.table.doubleClicked.connect(self._on_double_clicked)
 
     # -- columns -----------------------------------------------------------------
@@ -242,6 +265,63 @@ class ContrastPanel(QWidget):
         code = self.model.code_at(index)
         if code is not None:
             self.code_activated.emit(code)
+
+
+    # -- export ------------------------------------------------------------------------
+    @property
+    def settled(self) -> bool:
+        """No export being written."""
+        return not self._tasks
+
+    def _export(self) -> None:
+        if self.context is None or self._pair is None:
+            return
+        project = self.context.project
+        a, b = (self.a_combo.currentText(), self.b_combo.currentText())
+        start = project.path.with_name(f"{project.path.stem}-contrast.docx")
+        path, _ = QFileDialog.getSaveFileName(self, f"Export the contrast of {a} and {b}",
+                                              str(start), "Word document (*.docx)")
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        """Write the contrast of the chosen A and B to ``path`` (off the GUI thread)."""
+        from crosscase.exchange.reports.contrast_docx import export_contrast_docx
+        from crosscase.ui import messages
+        from crosscase.ui.workers import run_task
+
+        if self.context is None or self._pair is None:
+            return
+        if path.suffix.lower() != ".docx":
+            path = path.with_name(path.name + ".docx")
+        project = self.context.project
+        choices = self.context.settings.report_choices(project.path)
+        citations = str(choices.get("citations") or "short")
+        cols, rollup = self._source()
+        a, b = self._pair
+        self.export_status.setText("Exporting\u2026")
+
+        def done(result: Any) -> None:
+            self._tasks = [t for t in self._tasks if t is not task]
+            if _alive(self):
+                self.export_status.setText(f"Wrote {Path(result).name}")
+
+        def failed(message: str) -> None:
+            self._tasks = [t for t in self._tasks if t is not task]
+            if _alive(self):
+                self.export_status.setText("")
+                messages.error(self, "Could not export", message)
+
+        task = run_task(lambda: export_contrast_docx(project, path, a, b, cols=cols,
+                                                     rollup=rollup, citations=citations),
+                        done, failed)
+        self._tasks.append(task)
+
+
+def _alive(widget: QWidget) -> bool:
+    import shiboken6
+
+    return bool(shiboken6.isValid(widget))
 
 
 def in_words(frame: pd.DataFrame) -> str:

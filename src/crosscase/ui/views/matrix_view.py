@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFrame,
     QHeaderView,
     QLabel,
@@ -89,6 +88,8 @@ class MatrixView(QWidget):
         #: the code whose quotes from A and B the panel shows, in contrast mode
         self._contrast_code: int | None = None
         self.contrast_result: ContrastResult | None = None
+        #: the export dialog while it is open
+        self.export_dialog: Any = None
 
         # controls
         self.cols_combo = QComboBox()
@@ -148,7 +149,7 @@ class MatrixView(QWidget):
         left_box.setContentsMargins(0, 0, 0, 0)
         left_box.addWidget(self.table, 1)
         left_box.addWidget(self.definition)
-        self.contrast = ContrastPanel()
+        self.contrast = ContrastPanel(context, lambda: (self.cols, self.rollup))
         self.pages = QStackedWidget()
         self.pages.addWidget(left)
         self.pages.addWidget(self.contrast)
@@ -591,21 +592,42 @@ class MatrixView(QWidget):
 
     # -- export ------------------------------------------------------------------------
     def _export(self, fmt: str) -> None:
-        label = "Word document (*.docx)" if fmt == "docx" else "Excel workbook (*.xlsx)"
-        start = str(self.project.path.with_name(f"{self.project.path.stem}-matrix.{fmt}"))
-        path, _ = QFileDialog.getSaveFileName(self, "Export the matrix", start, label)
-        if path:
-            self.export_to(Path(path), fmt)
+        """Ask what goes into the report (remembered per project), then write it."""
+        from crosscase.analysis import frames
+        from crosscase.services import codebook
+        from crosscase.ui.dialogs.report_dialog import ExportDialog, report_options
 
-    def export_to(self, path: Path, fmt: str) -> None:
-        """Write the report with the current columns, measure and roll-up (off the GUI thread)."""
+        settings, path = self.context.settings, self.project.path
+        remembered = settings.report_choices(path)
+        out = remembered.get(f"out_{fmt}") or str(path.with_name(f"{path.stem}-matrix.{fmt}"))
+        nodes = self.context.nodes
+        with self.project.session() as s:
+            cases = [(int(k), str(v)) for k, v in frames.cases_frame(s)["name"].items()]
+        dialog = ExportDialog(fmt, [(n.id, n.path, n.depth) for n in nodes.values()], cases,
+                              Path(out), rollup=self.rollup, remembered=remembered, parent=self)
+        self.export_dialog = dialog
+
+        def chosen() -> None:
+            choices = dialog.choices()
+            settings.set_report_choices(path, {**remembered, **choices})
+            options = report_options(choices, fmt, lambda c: codebook.descendants(nodes, c))
+            self.export_to(dialog.path, fmt, options)
+
+        dialog.accepted.connect(chosen)
+        dialog.finished.connect(lambda _r: setattr(self, "export_dialog", None))
+        dialog.open()
+
+    def export_to(self, path: Path, fmt: str, choices: dict[str, Any] | None = None) -> None:
+        """Write the report with the current columns and measure and the dialog's
+        ``choices`` (by default the matrix's roll-up, everything else as the core's
+        defaults), off the GUI thread."""
         from crosscase.exchange.reports import export_report
         from crosscase.ui import messages
         from crosscase.ui.workers import run_task
 
         if path.suffix.lower() != f".{fmt}":
             path = path.with_name(path.name + f".{fmt}")
-        options: dict[str, Any] = {"cols": self.cols, "rollup": self.rollup}
+        options: dict[str, Any] = {"cols": self.cols, "rollup": self.rollup, **(choices or {})}
         if fmt == "docx":
             options["measure"] = self.measure
         else:
