@@ -122,7 +122,14 @@ def export_contrast_docx(
     report.page(section, landscape=True)
     report.footer_page_number(section)
     report.caption(doc, table_number, chosen)
-    report.write_table(doc, plan, section)
+    table = report.write_table(doc, plan, section)
+    # a group's heading stays on the page of its first code
+    for tr in table.rows[1:]:
+        first = tr.cells[0].paragraphs[0]
+        if first.style is not None and first.style.name == "Table Theme 1":
+            for cell in tr.cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
     sentences = [
         f"A = {name_a}; B = {name_b}.",
         f"Passages: {MEASURES['segments'].definition[len('Coded segments: '):]}",

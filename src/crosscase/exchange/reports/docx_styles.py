@@ -114,8 +114,10 @@ def _table_style(doc: DocxDocument) -> None:
         f"<w:insideH {none}/><w:insideV {none}/>"
         "</w:tblBorders>"
         "<w:tblCellMar>"
-        '<w:top w:w="40" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
-        '<w:bottom w:w="40" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>'
+        # no top margin and a hairline at the bottom: the paragraphs' own spacing
+        # separates rows (larger cell margins left a blank line under every row)
+        '<w:top w:w="0" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
+        '<w:bottom w:w="20" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>'
         "</w:tblCellMar>"
         "</w:tblPr>"
     ))
