@@ -36,7 +36,7 @@ TEXTS = [
      "Service user: I manage my own 𝒴 relationships with the practitioners.\n\n"
      "Practitioner: We co-produce the plan 🤝 together, always.\n"),
 ]
-CODES = ["Trading 𝒳", "Mission", "Trust", "Co-production/Co-design"]
+CODES = ["Trading 𝒳", "Mission", "Trust", "Co-production/Co-design", "Co-production"]
 
 
 class World:
@@ -302,7 +302,62 @@ def test_query_rows_in_the_matrix(world: World) -> None:
     assert "coding queries" in m.definition
 
 
+@st.composite
+def family_codings(draw: st.DrawFn) -> list[tuple[int, int, int, int, int]]:
+    """Codings of Trading, Co-design and its parent Co-production (codes 0, 3, 4)."""
+    rows = []
+    for _ in range(draw(st.integers(0, 12))):
+        di = draw(st.integers(0, len(TEXTS) - 1))
+        n = len(TEXTS[di][2])
+        a = draw(st.integers(0, n - 1))
+        b = draw(st.integers(a + 1, min(n, a + 40)))
+        rows.append((di, draw(st.sampled_from([0, 3, 4])), a, b, draw(st.integers(0, 1))))
+    return rows
+
+
+@SETTINGS
+@given(rows=family_codings())
+def test_a_code_with_its_sub_codes(world: World, rows: list) -> None:
+    world.code(rows)
+    parent, child = query.quote("Co-production"), query.quote("Co-production/Co-design")
+    both = {d: chars(world, rows, 3).get(d, set()) | chars(world, rows, 4).get(d, set())
+            for d in world.docs}
+    tree = found(world, f"{parent}/*")
+    well_formed(world, tree)
+    assert as_chars(tree) == nonempty(both)
+    assert as_chars(found(world, parent)) == nonempty(chars(world, rows, 4))
+    assert as_chars(found(world, f"{child}/*")) == nonempty(chars(world, rows, 3))
+    with_a = found(world, f"({parent}/* AND {A}) IN case:\"Case B\"")
+    trading = chars(world, rows, 0)
+    expected = {d: both[d] & trading.get(d, set()) for d in world.docs[2:]}
+    assert as_chars(with_a) == nonempty(expected)
+
+
+def test_a_case_with_its_sub_cases(world: World) -> None:
+    from crosscase.db.models import Case
+
+    rows = [(0, 0, 0, 20, 0), (1, 0, 0, 10, 1), (2, 0, 0, 10, 0)]
+    world.code(rows)
+    with world.project.session() as s:
+        case_a, case_b = cases.resolve(s, "Case A 🪑"), cases.resolve(s, "Case B")
+    with world.project.transaction() as s:
+        s.get(Case, case_b).parent_id = case_a  # type: ignore[union-attr]
+    try:
+        whole = as_chars(found(world, f'{A} IN case:"Case A 🪑"/*'))
+        assert whole == nonempty(chars(world, rows, 0))
+        own = as_chars(found(world, f'{A} IN case:"Case A 🪑"'))
+        assert set(own) == set(world.docs[:2])
+        assert set(found(world, f'{A} IN case:"Case B"/*')) == {world.docs[2]}
+    finally:
+        with world.project.transaction() as s:
+            s.get(Case, case_b).parent_id = None  # type: ignore[union-attr]
+
+
 ERRORS = [
+    ('"Trust" IN document:"x"/*', 23, "after a code or a case only"),
+    ('"Trust" BY coder:"x"/*', 20, "after a code or a case only"),
+    ('"Trust" WHERE role = "x"/*', 24, "after a code or a case only"),
+    ('"Trust" /* "x"', 9, "unexpected '*'"),
     ('', 0, "empty"),
     ('"Trust" AND', 11, "expected a code in quotes"),
     ('"Trust" AND OR "Mission"', 12, "after AND"),

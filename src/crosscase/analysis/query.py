@@ -30,6 +30,10 @@ per document, offsets in code points):
   "VALUE"`` (or ``!=``) on a case, document or participant attribute (a
   segment belongs to the speaker whose turn holds its first character);
   ``BY coder:"NAME"`` reads only that coder's codings.
+- ``/*`` after a quoted name takes in what lies below it: ``"Theme"/*`` is
+  the passages of the code and of all its sub-codes (joined, as for ``OR``),
+  ``IN case:"Region"/*`` the case and all its sub-cases. Without it a code is
+  its own codings only and a case its own documents only.
 
 Keywords are case-insensitive. A mistake raises :class:`QueryError`, which
 knows the position of the mistake and draws a caret under it.
@@ -95,6 +99,7 @@ class QueryError(UsageError):
 class CodeRef:
     path: str
     pos: int
+    subcodes: bool = False  # "CODE"/*: with all its sub-codes
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,7 @@ class Filter:
     op: str = "="
     value: str = ""
     name_pos: int = 0
+    subcases: bool = False  # IN case:"NAME"/*: with all its sub-cases
 
 
 Node = Union[CodeRef, Binary, Filter]  # noqa: UP007 - used at run time before 3.12 aliases
@@ -130,6 +136,7 @@ class Token:
     kind: str  # str, word, num, (, ), =, !=, /, :, end
     text: str
     pos: int
+    tree: bool = False  # a quoted name followed by /*: with what lies below it
 
 
 _SPACE = re.compile(r"\s+")
@@ -167,7 +174,10 @@ def tokenize(expr: str) -> list[Token]:
                     break
                 buf.append(c)
                 i += 1
-            out.append(Token("str", "".join(buf), start))
+            tree = expr.startswith("/*", i)
+            if tree:
+                i += 2
+            out.append(Token("str", "".join(buf), start, tree))
             continue
         if expr.startswith("!=", i):
             out.append(Token("!=", "!=", i))
@@ -290,7 +300,7 @@ class _Parser:
             self.take()
             if not t.text.strip():
                 raise self.error("a code name cannot be empty", t)
-            return CodeRef(t.text, t.pos)
+            return CodeRef(t.text, t.pos, t.tree)
         if t.kind == "(":
             self.take()
             if self.tok.kind == ")":
@@ -314,8 +324,9 @@ class _Parser:
         kind = t.text.upper()
         if kind == "IN":
             where = self.scope(("case", "document"), "IN case:\"NAME\" or IN document:\"NAME\"")
-            name = self.string("a name in quotes")
-            return Filter(node, "in", where, name.text, t.pos, name_pos=name.pos)
+            name = self.string("a name in quotes", tree=where == "case")
+            return Filter(node, "in", where, name.text, t.pos, name_pos=name.pos,
+                          subcases=name.tree)
         if kind == "BY":
             self.scope(("coder",), "BY coder:\"NAME\"")
             name = self.string("a coder's name in quotes")
@@ -331,13 +342,16 @@ class _Parser:
             raise self.error(f"expected an attribute after WHERE, e.g. role = \"manager\", "
                              f"not {self.describe(self.tok)}")
         name = self.take()
+        self.no_tree(name)
         if self.tok.kind not in ("=", "!="):
             raise self.error(f"expected = or != after the attribute, not {self.describe(self.tok)}")
         op = self.take().text
         if self.tok.kind not in ("str", "word", "num"):
             raise self.error(f"expected a value after {op}, e.g. \"manager\", "
                              f"not {self.describe(self.tok)}")
-        value = self.take().text
+        value_tok = self.take()
+        self.no_tree(value_tok)
+        value = value_tok.text
         return Filter(node, "where", scope, name.text, t.pos, op, value, name_pos=start.pos)
 
     def scope(self, allowed: tuple[str, ...], example: str) -> str:
@@ -348,10 +362,20 @@ class _Parser:
         self.take()
         return t.text.lower()
 
-    def string(self, what: str) -> Token:
+    def string(self, what: str, *, tree: bool = False) -> Token:
         if self.tok.kind != "str":
             raise self.error(f"expected {what}, not {self.describe(self.tok)}")
-        return self.take()
+        t = self.take()
+        if not tree:
+            self.no_tree(t)
+        return t
+
+    def no_tree(self, t: Token) -> None:
+        """``/*`` belongs after a code or a case only."""
+        if t.tree:
+            at = self.expr.find("/*", t.pos + len(t.text) + 1)
+            raise QueryError("/* (with what lies below) goes after a code or a case only",
+                             self.expr, at)
 
 
 def parse(expr: str) -> Node:
@@ -476,7 +500,10 @@ def _code_spans(ctx: _Context, ref: CodeRef, coders: frozenset[int] | None) -> S
         code_id = codebook.resolve(ctx.session, ref.path, ctx.nodes)
     except CrosscaseError as exc:
         raise QueryError(exc.message, ctx.expr, ref.pos) from None
-    q = select(Coding.document_id, Coding.start, Coding.end).where(Coding.code_id == code_id)
+    if not ctx.nodes:
+        ctx.nodes = codebook.tree(ctx.session)
+    ids = codebook.descendants(ctx.nodes, code_id) if ref.subcodes else [code_id]
+    q = select(Coding.document_id, Coding.start, Coding.end).where(Coding.code_id.in_(ids))
     if coders is not None:
         q = q.where(Coding.coder_id.in_(sorted(coders)))
     raw: dict[int, list[Span]] = {}
@@ -601,8 +628,20 @@ def _filtered(ctx: _Context, node: Filter, spans: Spans) -> Spans:
                 i for i, n in rows if n.casefold() == node.name.strip().casefold()]
             if not hit:
                 raise QueryError(f"no case '{node.name}'", ctx.expr, node.name_pos)
+            wanted = set(hit)
+            if node.subcases:
+                children: dict[int, list[int]] = {}
+                for cid, parent in s.execute(select(Case.id, Case.parent_id)):
+                    if parent is not None:
+                        children.setdefault(int(parent), []).append(int(cid))
+                todo = list(wanted)
+                while todo:
+                    for child in children.get(todo.pop(), []):
+                        if child not in wanted:
+                            wanted.add(child)
+                            todo.append(child)
             cases = _doc_cases(ctx, spans)
-            return {d: v for d, v in spans.items() if cases.get(d) in set(hit)}
+            return {d: v for d, v in spans.items() if cases.get(d) in wanted}
         docs = set(s.scalars(select(Document.id).where(Document.name == node.name)))
         if not docs:
             docs = {d for d, n in s.execute(select(Document.id, Document.name))
