@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,51 @@ def test_matrix_rows_can_be_queries(study: Path, capsys: pytest.CaptureFixture[s
     assert m["values"] == [[1, 0], [1, 1]]
     assert main(["matrix", str(study), "--query", '"Mission" OR']) == 2
     assert "^" in capsys.readouterr().err
+
+
+def test_query_rows_go_into_word_and_excel(study: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import openpyxl
+    from docx import Document
+
+    word, excel = tmp_path / "q.docx", tmp_path / "q.xlsx"
+    both = ["--query", Q, "--query", '"Hybridity"/*']
+    assert main(["matrix", str(study), *both, "--format", "docx", "--out", str(word)]) == 0
+    assert main(["matrix", str(study), *both, "--measure", "words", "--format", "xlsx",
+                 "--out", str(excel)]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"wrote {word}", f"wrote {excel}"]
+
+    doc = Document(str(word))
+    table = doc.tables[0]
+    cells = [[c.text for c in row.cells] for row in table.rows]
+    assert cells == [["Query", "Case A", "Case B"], [Q, "1", "0"], ['"Hybridity"/*', "1", "1"]]
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Segments for Each Coding Query Across the Cases" in text
+    assert "Rows are coding queries" in text and "Appendix" not in text
+
+    book = openpyxl.load_workbook(excel)
+    sheet = book[book.sheetnames[0]]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=1, max_row=3)]
+    assert rows[0] == ["query", "Case A", "Case B"]
+    assert rows[1][0] == Q and rows[2][0] == '"Hybridity"/*'
+    words = [len(re.findall(r"\w+", t)) for t in (
+        "pays for the 𝒳 day service.", "The café 😀 pays for the 𝒳 day service.", "no café 𝒳")]
+    assert rows[1][1:] == [words[0], 0]
+    assert rows[2][1:] == [words[1], words[2]]
+    found = book["Segments"]
+    passages = [[c.value for c in r] for r in found.iter_rows(min_row=2)]
+    assert [(r[0], r[1], r[8]) for r in passages] == [
+        (Q, "Case A", "pays for the 𝒳 day service."),
+        ('"Hybridity"/*', "Case A", "The café 😀 pays for the 𝒳 day service."),
+        ('"Hybridity"/*', "Case B", "no café 𝒳"),
+    ]
+    notes = {r[0].value: r[1].value for r in book["Notes"].iter_rows(min_row=2)}
+    assert notes["Query 1"] == Q and notes["Query 2"] == '"Hybridity"/*'
+
+
+def test_query_rows_in_word_refuse_a_mistake_before_writing(
+        study: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bad.docx"
+    assert main(["matrix", str(study), "--query", '"Nope"', "--format", "docx",
+                 "--out", str(out)]) == 2
+    assert "^" in capsys.readouterr().err and not out.exists()

@@ -36,8 +36,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--coder", nargs="+", dest="only_coders", metavar="NAME",
                    help="count only these coders' codings (table, csv, json)")
     p.add_argument("--query", action="append", metavar="EXPR",
-                   help="rows are coding queries instead of codes ('query by case'); "
-                        "may be repeated (table, csv, json)")
+                   help="rows are coding queries instead of codes ('query by case'), "
+                        "named by their expressions; may be repeated")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,9 +93,9 @@ def _query_rows(args: argparse.Namespace) -> int:
     from crosscase.domain.errors import UsageError
     from crosscase.exchange.reports import matrix_files
 
-    if args.format in ("xlsx", "docx") or args.code or args.rollup or args.only_coders:
-        raise UsageError("--query works with --format table, csv or json, without --code, "
-                         "--rollup or --coder (use BY coder:\"NAME\" in the query)")
+    if args.code or args.rollup or args.only_coders:
+        raise UsageError("--query works without --code, --rollup or --coder "
+                         "(use BY coder:\"NAME\" in the query, \"CODE\"/* for its sub-codes)")
     try:
         with open_(args) as project, project.session() as s:
             from crosscase.services import cases
@@ -103,6 +103,15 @@ def _query_rows(args: argparse.Namespace) -> int:
             case_ids = [cases.resolve(s, c) for c in args.case] if args.case else None
             for expr in args.query:
                 query.check(s, expr)
+            if args.format in ("xlsx", "docx"):
+                from crosscase.exchange.reports import query_reports
+
+                write = (query_reports.export_query_docx if args.format == "docx"
+                         else query_reports.export_query_xlsx)
+                write(s, args.out, list(args.query), measure=args.measure, cols=args.cols,
+                      case_ids=case_ids)
+                print(f"wrote {args.out}")
+                return 0
             matrix = query.query_matrix(s, list(args.query), cols=args.cols,
                                         measure=args.measure, case_ids=case_ids)
     except query.QueryError as exc:

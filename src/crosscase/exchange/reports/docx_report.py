@@ -381,7 +381,7 @@ def cell_paragraphs(data: ReportData, code_id: int, key: int | str) -> list[Para
 def plan_matrix(data: ReportData, *, transpose: bool = False) -> TablePlan:
     mx = data.matrix
     only_counts = data.content == ("counts",)
-    label = "Code" if not data.framework or only_counts else "Theme"
+    label = data.row_heading or ("Code" if not data.framework or only_counts else "Theme")
     base = min((r.depth for r in data.rows), default=0)
     if not transpose:
         heads = [label] + [c.name for c in mx.cols]

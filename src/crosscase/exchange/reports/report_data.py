@@ -67,6 +67,8 @@ class ReportData:
     citations: str = "short"
     max_quote_words: int | None = None
     parents: set[int] = field(default_factory=set)  # shown codes that have sub-codes
+    #: the heading over the rows' names, where they are not codes (e.g. "Query")
+    row_heading: str | None = None
 
     def cell(self, code_id: int, key: int | str) -> ReportCell:
         return self.cells[(code_id, key)]
