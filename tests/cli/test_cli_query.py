@@ -191,3 +191,22 @@ def test_query_rows_in_word_refuse_a_mistake_before_writing(
     assert main(["matrix", str(study), "--query", '"Nope"', "--format", "docx",
                  "--out", str(out)]) == 2
     assert "^" in capsys.readouterr().err and not out.exists()
+
+
+def test_export_takes_query_rows(study: Path, tmp_path: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from docx import Document
+
+    out = tmp_path / "report.docx"
+    assert main(["export", str(study), "--format", "docx", "--out", str(out), "--query", Q,
+                 "--query", '"Mission" NOT "Hybridity"/*', "--cases", "Case B",
+                 "--title", "Trading and mission"]) == 0
+    doc = Document(str(out))
+    cells = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert cells == [["Query", "Case B"], [Q, "0"], ['"Mission" NOT "Hybridity"/*', "1"]]
+    assert "Trading and Mission" in [p.text for p in doc.paragraphs]
+    assert main(["export", str(study), "--format", "qdpx", "--out", str(tmp_path / "x.qdpx"),
+                 "--query", Q]) == 2
+    assert main(["export", str(study), "--format", "docx", "--out", str(out),
+                 "--query", '"Mission" AND']) == 2
+    assert "^" in capsys.readouterr().err

@@ -42,6 +42,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     report.add_argument("--no-rollup", action="store_true",
                         help="count each code's own passages only; a theme with sub-codes "
                         "then also shows its count including them")
+    report.add_argument("--query", action="append", metavar="EXPR",
+                        help="rows are coding queries instead of codes ('query by case'), "
+                        "named by their expressions; may be repeated")
 
 
 def report_options(args: argparse.Namespace, project: Any) -> dict[str, Any]:
@@ -76,6 +79,8 @@ def report_options(args: argparse.Namespace, project: Any) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.query:
+        return _query_report(args)
     with open_(args) as project:
         if args.format in ("qdpx", "qdc"):
             from crosscase.exchange import refi
@@ -88,5 +93,40 @@ def run(args: argparse.Namespace) -> int:
             from crosscase.exchange.reports import export_report
 
             export_report(project, args.out, args.format, **report_options(args, project))
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _query_report(args: argparse.Namespace) -> int:
+    """``--query EXPR ...``: the report's table with one row per query."""
+    import sys
+
+    from crosscase.analysis import query
+    from crosscase.domain.errors import UsageError
+    from crosscase.exchange.reports import query_reports
+
+    if args.format not in ("docx", "xlsx"):
+        raise UsageError(f"--query works with --format docx or xlsx, not {args.format}")
+    if args.codes:
+        raise UsageError("--query takes no --codes (write \"CODE\"/* for a code and its "
+                         "sub-codes)")
+    try:
+        with open_(args) as project, project.session() as s:
+            from crosscase.services import cases
+
+            case_ids = [cases.resolve(s, c) for c in args.cases] if args.cases else None
+            if args.format == "docx":
+                query_reports.export_query_docx(
+                    s, args.out, list(args.query), case_ids=case_ids, title=args.title,
+                    drop_empty=args.drop_empty, transpose=args.transpose)
+            else:
+                query_reports.export_query_xlsx(s, args.out, list(args.query),
+                                                case_ids=case_ids)
+    except query.QueryError as exc:
+        from crosscase.cli.common import shown as shown_
+
+        print(f"crosscase: {shown_(exc.message)}", file=sys.stderr)
+        print(exc.pointer(), file=sys.stderr)
+        return exc.exit_code
     print(f"wrote {args.out}")
     return 0
