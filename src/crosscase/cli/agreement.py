@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crosscase.cli.common import add_project, open_, print_json
+from crosscase.cli.common import add_project, open_, print_json, shown
 
 if TYPE_CHECKING:
     from crosscase.analysis.agreement import AgreementReport, Coefficients
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "docx":
             from crosscase.exchange.reports.agreement_report import export_agreement_docx
 
-            print(f"wrote {export_agreement_docx(s, report, args.out)}")
+            print(shown(f"wrote {export_agreement_docx(s, report, args.out)}"))
             return 0
         methods = None
         if args.methods:
@@ -99,12 +99,12 @@ def run(args: argparse.Namespace) -> int:
             path.write_text(text, encoding="utf-8", newline="")
 
         out = write_private(args.out, write)
-        print(f"wrote {out}")
+        print(shown(f"wrote {out}"))
         return 0
     print(to_table(report))
     if methods:
         print()
-        print(methods)
+        print("\n".join(shown(line) for line in methods.split("\n")))
     return 0
 
 
@@ -118,20 +118,20 @@ def _ci(c: Coefficients, name: str) -> str:
 
 
 def to_table(report: AgreementReport) -> str:
-    coders = ", ".join(report.coders)
+    coders = shown(", ".join(report.coders))
     scope = report.scope
     lines = [
         f"Agreement of {coders}: {scope['codes']} code(s), {scope['documents']} document(s), "
         f"{scope['characters']:,} characters",
         "",
     ]
-    width = max([len(c.path) for c in report.codes] + [len("All codes (pooled)")])
+    width = max([len(shown(c.path)) for c in report.codes] + [len("All codes (pooled)")])
     head = f"{'code':<{width}}  {'segments':>12}  {'%':>5}  {'kappa':>5}  {'B-P':>5}  {'alpha':>5}  alpha 95% CI"
     lines += [head, "-" * len(head)]
     for code in report.codes:
         ch = code.characters
         counts = "/".join(str(code.segments_per_coder[n]) for n in report.coders)
-        lines.append(f"{code.path:<{width}}  {counts:>12}  {_fmt(ch.percent)}  {_fmt(ch.kappa)}  "
+        lines.append(f"{shown(code.path):<{width}}  {counts:>12}  {_fmt(ch.percent)}  {_fmt(ch.kappa)}  "
                      f"{_fmt(ch.brennan_prediger)}  {_fmt(ch.alpha)}  {_ci(ch, 'alpha')}")
     ov = report.overall["characters"]
     lines.append(f"{'All codes (pooled)':<{width}}  {'':>12}  {_fmt(ov.percent)}  {_fmt(ov.kappa)}  "
@@ -140,10 +140,10 @@ def to_table(report: AgreementReport) -> str:
         "",
         "Note. Computed over every character of the documents in scope (coded or not), "
         "per code; B-P = Brennan and Prediger's kappa; intervals from a percentile bootstrap "
-        f"over characters. Segments per coder: {', '.join(report.coders)}.",
+        f"over characters. Segments per coder: {coders}.",
     ]
     if scope.get("more_than_two_coders"):
-        lines.append(f"With more than two coders, {scope['more_than_two_coders']}.")
+        lines.append(shown(f"With more than two coders, {scope['more_than_two_coders']}."))
     return "\n".join(lines)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from crosscase.cli.common import add_project, open_
+from crosscase.cli.common import add_project, open_, shown
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -36,19 +36,19 @@ def run(args: argparse.Namespace) -> int:
                 with project.session() as s:
                     parent = cases.resolve(s, args.parent)
             CreateCase(args.name, parent).do(project)
-            print(f"added case {args.name.strip()}")
+            print(shown(f"added case {args.name.strip()}"))
             return 0
         with project.session() as s:
             case_id = cases.resolve(s, args.name)
             old = dict(cases.case_names(s))[case_id]
         if args.action == "rename":
             EditCase(case_id, name=args.new).do(project)
-            print(f"renamed case {old} to {args.new.strip()}")
+            print(shown(f"renamed case {old} to {args.new.strip()}"))
             return 0
         cmd = DeleteCase(case_id)
         cmd.do(project)
-        print(f"deleted case {old} with {_n(cmd.documents, 'document')} and "
-              f"{_n(cmd.codings, 'coding')}")
+        print(shown(f"deleted case {old} with {_n(cmd.documents, 'document')} and "
+                    f"{_n(cmd.codings, 'coding')}"))
     return 0
 
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from crosscase.cli.common import add_project, open_
+from crosscase.cli.common import add_project, open_, shown
 
 KINDS = ("heatmap", "cooccur", "profiles", "portrait")
 MEASURE_NAMES = ("segments", "documents", "participants", "words", "share", "rate", "presence")
@@ -65,5 +65,5 @@ def run(args: argparse.Namespace) -> int:
             options["document"] = args.document
         chart = charts.build(args.kind, project, **options)
     out, beside = charts.write_chart(chart, args.out, dpi=args.dpi)
-    print(f"wrote {out} and {beside}")
+    print(shown(f"wrote {out} and {beside}"))
     return 0

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
             load = book.command()
             load.do(project)  # one transaction, one change
             for line in report(book, load).lines():
-                print(line)
+                print(shown(line))
         if args.add:
             if args.color and not _is_hex(args.color):
                 raise UsageError(f"colour '{args.color}' is not a hex colour like #cc5500")
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
                 steps.append(_under_last(name, parent, args.color if last else None))
             # the missing levels are created together: all of them or none
             Sequence(f"New code '{args.add}'", steps).do(project)
-            print(f"added {args.add}")
+            print(shown(f"added {args.add}"))
         if not (args.load or args.add) or args.json:
             with project.session() as s:
                 nodes = codebook.tree(s)

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from crosscase.cli.common import add_project, open_
+from crosscase.cli.common import add_project, open_, shown
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
             export_contrast_docx(project, args.out, args.a, args.b, cols=args.cols,
                                  rollup=args.rollup, citations=args.citations,
                                  title=args.title)
-        print(f"wrote {args.out}")
+        print(shown(f"wrote {args.out}"))
         return 0
     with open_(args) as project:
         df = contrast(project, args.a, args.b, cols=args.cols, rollup=args.rollup)
@@ -56,15 +56,15 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps({"a": a, "b": b, "definition": df.attrs["definition"],
                                      "rows": rows}, ensure_ascii=False, indent=2) + "\n")
         return 0
-    width = max([len(p) for p in df["path"]] + [20])
+    width = max([len(shown(p)) for p in df["path"]] + [20])
     for key, title in GROUPS:
         part = df[df["occurs"] == key]
-        print(title.format(a=a, b=b) + f" ({len(part)})")
+        print(shown(title.format(a=a, b=b) + f" ({len(part)})"))
         if part.empty:
             print("  (none)")
         for r in part.itertuples():
-            print(f"  {r.path:<{width}}  {r.segments_a:>4} | {r.segments_b:<4}"
+            print(f"  {shown(r.path):<{width}}  {r.segments_a:>4} | {r.segments_b:<4}"
                   f"  per 1,000 words {r.rate_a:5.2f} | {r.rate_b:<5.2f}  diff {r.difference:+.2f}")
         print()
-    print(df.attrs["definition"])
+    print(shown(df.attrs["definition"]))
     return 0

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from crosscase.cli.common import add_project, open_
+from crosscase.cli.common import add_project, open_, shown
 
 FORMATS = ("table", "json", "csv", "xlsx", "docx")
 
@@ -60,8 +60,11 @@ def run(args: argparse.Namespace) -> int:
             with project.session() as s:
                 name = s.scalar(select(ProjectInfo.name).where(ProjectInfo.id == 1)) or ""
             files.write_cooccurrence(co, args.out, fmt, project_name=name)
-            print(f"wrote {args.out}")
+            print(shown(f"wrote {args.out}"))
             return 0
     render = {"table": files.to_table, "json": files.to_json, "csv": files.to_csv}[fmt]
-    sys.stdout.write(render(co))
+    text = render(co)
+    if fmt == "table":  # names escaped line by line; JSON and CSV escape their own
+        text = "".join(shown(line) + "\n" for line in text.splitlines())
+    sys.stdout.write(text)
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from crosscase.cli.common import add_project, open_, print_json
+from crosscase.cli.common import add_project, open_, print_json, shown
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -45,9 +45,9 @@ def run(args: argparse.Namespace) -> int:
     kinds = {"only_a": f"only {coders[0]}", "only_b": f"only {coders[1]}",
              "boundaries": "boundaries differ"}
     for d in found:
-        print(f"{d.case} / {d.document}  {d.code}  {d.start}-{d.end}  {kinds[d.kind]}")
+        print(shown(f"{d.case} / {d.document}  {d.code}  {d.start}-{d.end}  {kinds[d.kind]}"))
         for name, segs in ((coders[0], d.a), (coders[1], d.b)):
             for seg in segs:
-                print(f"    {name}: {seg.start}-{seg.end}  “{_short(seg.text)}”")
-    print(f"{len(found)} disagreement(s) between {coders[0]} and {coders[1]}")
+                print(shown(f"    {name}: {seg.start}-{seg.end}  “{_short(seg.text)}”"))
+    print(shown(f"{len(found)} disagreement(s) between {coders[0]} and {coders[1]}"))
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from crosscase.cli.common import add_project, open_
+from crosscase.cli.common import add_project, open_, shown
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -39,18 +39,19 @@ def run(args: argparse.Namespace) -> int:
         where = f"{info.case}/{info.name}"
         if args.action == "rename":
             RenameDocument(doc, args.new).do(project)
-            print(f"renamed {where} to {args.new.strip()}")
+            print(shown(f"renamed {where} to {args.new.strip()}"))
         elif args.action == "move":
             assert target is not None
             move = MoveDocument(doc, target)
             move.do(project)
             to = move.details()["case_name"]
-            print(f"moved {info.name} from {info.case} to {to}")
+            print(shown(f"moved {info.name} from {info.case} to {to}"))
             if move.unpinned:
-                print(f"{move.unpinned} pinned quote(s) left the framework cells of {info.case}")
+                print(shown(f"{move.unpinned} pinned quote(s) left the framework cells "
+                            f"of {info.case}"))
         else:
             cmd = DeleteDocument(doc)
             cmd.do(project)
             n = cmd.codings
-            print(f"deleted {where} with {n} coding{'' if n == 1 else 's'}")
+            print(shown(f"deleted {where} with {n} coding{'' if n == 1 else 's'}"))
     return 0

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from crosscase.cli.common import add_project, open_
+from crosscase.cli.common import add_project, open_, shown
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -88,12 +88,12 @@ def run(args: argparse.Namespace) -> int:
             fn = refi.export_qdpx if args.format == "qdpx" else refi.export_qdc
             report = fn(project, args.out)
             for line in report.lines() if report is not None else []:
-                print(line)
+                print(shown(line))
         else:
             from crosscase.exchange.reports import export_report
 
             export_report(project, args.out, args.format, **report_options(args, project))
-    print(f"wrote {args.out}")
+    print(shown(f"wrote {args.out}"))
     return 0
 
 

@@ -23,7 +23,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from crosscase.cli.common import started
+from crosscase.cli.common import shown, started
 
 HELP = "create a new project from a REFI-QDA project file (.qdpx)"
 
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     started()
     report = import_qdpx(Path(args.file), Path(args.out), offsets=args.offsets)
     for line in report.summary_lines():
-        print(line)
+        print(shown(line))
     for line in report.skipped_lines():
-        print(line, file=sys.stderr)
+        print(shown(line), file=sys.stderr)
     return 0 if report.ok else 1

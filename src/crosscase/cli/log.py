@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from crosscase.cli.common import add_project, open_, print_json
+from crosscase.cli.common import add_project, open_, print_json, shown
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     for h in rows:
         named = [n.label() for n in (*h.documents, *h.codes)]
         on = "; ".join(named[:4]) + (f"; +{len(named) - 4} more" if len(named) > 4 else "")
-        print(f"{h.at:%Y-%m-%d %H:%M:%S}  {h.coder}  {h.what}" + (f"  [{on}]" if on else ""))
+        print(shown(f"{h.at:%Y-%m-%d %H:%M:%S}  {h.coder}  {h.what}" + (f"  [{on}]" if on else "")))
     return 0
 
 

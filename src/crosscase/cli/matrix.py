@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from crosscase.cli.common import add_project, open_
+from crosscase.cli.common import add_project, open_, shown
 
 MEASURE_NAMES = ("segments", "documents", "participants", "words", "share", "rate", "presence")
 FORMATS = ("table", "csv", "json", "xlsx", "docx")
@@ -63,13 +63,13 @@ def run(args: argparse.Namespace) -> int:
             from crosscase.exchange.reports.docx_report import export_docx
 
             export_docx(project, args.out, measure=args.measure, content=("counts",), **options)
-            print(f"wrote {args.out}")
+            print(shown(f"wrote {args.out}"))
             return 0
         if fmt == "xlsx":
             from crosscase.exchange.reports.xlsx_report import export_xlsx
 
             export_xlsx(project, args.out, measures=[args.measure], **options)
-            print(f"wrote {args.out}")
+            print(shown(f"wrote {args.out}"))
             return 0
         from crosscase.analysis.matrix import compute_matrix
         from crosscase.exchange.reports import matrix_files
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
                                 coder_ids=coder_ids, **options)
     if args.out is not None:
         matrix_files.write_matrix(matrix, args.out, fmt)
-        print(f"wrote {args.out}")
+        print(shown(f"wrote {args.out}"))
         return 0
     render = {"table": matrix_files.to_table, "csv": matrix_files.to_csv,
               "json": matrix_files.to_json}[fmt]
@@ -122,7 +122,7 @@ def _query_rows(args: argparse.Namespace) -> int:
         return exc.exit_code
     if args.out is not None:
         matrix_files.write_matrix(matrix, args.out, args.format)
-        print(f"wrote {args.out}")
+        print(shown(f"wrote {args.out}"))
         return 0
     render = {"table": matrix_files.to_table, "csv": matrix_files.to_csv,
               "json": matrix_files.to_json}[args.format]

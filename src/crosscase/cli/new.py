@@ -3,7 +3,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from crosscase.cli.common import started
+from crosscase.cli.common import shown, started
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -22,5 +22,5 @@ def run(args: argparse.Namespace) -> int:
     started()
     with new_project(path, empty=args.empty, name=args.name) as p, p.session() as s:
         n = len(codebook.tree(s))
-    print(f"created {path} with {n} codes")
+    print(shown(f"created {path} with {n} codes"))
     return 0

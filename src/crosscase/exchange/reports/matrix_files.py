@@ -12,6 +12,7 @@ from pathlib import Path
 from crosscase.analysis.matrix import Matrix
 from crosscase.analysis.measures import format_value
 from crosscase.domain.errors import UsageError
+from crosscase.domain.names import escaped
 from crosscase.exchange.reports.cells import csv_safe
 from crosscase.exchange.reports.report_data import write_private
 
@@ -35,11 +36,12 @@ def to_csv(matrix: Matrix) -> str:
 
 def to_table(matrix: Matrix, *, width: int | None = None) -> str:
     """A readable text table: code names indented by level, values right-aligned,
-    the measure's definition under it."""
+    the measure's definition under it. Names are shown escaped, so a control
+    character stored in one never acts on the terminal or splits a row."""
     width = width or shutil.get_terminal_size((100, 24)).columns
-    heads = ["Code"] + [c.name for c in matrix.cols]
+    heads = ["Code"] + [escaped(c.name) for c in matrix.cols]
     base = min((r.depth for r in matrix.rows), default=0)
-    lines = [["  " * (r.depth - base) + r.name]
+    lines = [["  " * (r.depth - base) + escaped(r.name)]
              + [format_value(matrix.measure, matrix.values.at[r.code_id, c.key])
                 for c in matrix.cols]
              for r in matrix.rows]
@@ -49,14 +51,16 @@ def to_table(matrix: Matrix, *, width: int | None = None) -> str:
         rest = [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
         return "  ".join([first, *rest]).rstrip()
 
-    out = [f"{matrix.label} by {matrix.spec.text}" + (", rolled up" if matrix.rollup else "")]
+    out = [escaped(f"{matrix.label} by {matrix.spec.text}")
+           + (", rolled up" if matrix.rollup else "")]
     out.append(fmt(heads))
     out.append("  ".join("-" * w for w in widths))
     out.extend(fmt(line) for line in lines)
     if not matrix.rows:
         out.append("(no codes)")
     out.append("")
-    out.extend(textwrap.wrap(matrix.definition, width=max(40, min(width, 100))))
+    out.extend(escaped(line)
+               for line in textwrap.wrap(matrix.definition, width=max(40, min(width, 100))))
     return "\n".join(out) + "\n"
 
 
