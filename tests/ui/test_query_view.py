@@ -115,3 +115,82 @@ def test_a_mistake_shows_a_caret_and_puts_the_cursor_there(window: Any, qtbot: A
     assert lines[0].startswith("NEAR needs a distance")
     assert lines[2].index("^") - 2 == len('"Hybridity" NEAR ')
     assert view.expression.cursorPosition() == len('"Hybridity" NEAR ')
+
+
+def test_filters_are_built_by_picking_attribute_coder_and_sub_codes(
+        window: Any, qtbot: Any) -> None:
+    from crosscase.commands.cases import SetAttribute
+    from crosscase.services import cases
+
+    a = window.open_document(doc_id(window, "A-manager"))
+    coded(window, a, "Trading income from the farm shop pays for the minibus.", TRADING)
+    b = window.open_document(doc_id(window, "B-service-user"))
+    coded(window, b, "I run my own review meeting", TRADING)
+    with window.context.project.session() as s:
+        tandem = cases.resolve(s, "Tandem")
+    window.activateWindow()
+    window.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Q, CTRL_SHIFT)
+    view = window.query_view
+    qtbot.waitUntil(lambda: focused() is view.code_box)
+    # an attribute set after the view opened is offered at once
+    assert window.context.push(SetAttribute("case", tandem, "sector", "social care"))
+    qtbot.waitUntil(lambda: view.attr_box.findData("sector") >= 0)
+    coder = window.context.project.coder_name
+    assert [view.coder_box.itemData(i) for i in range(view.coder_box.count())] == [coder]
+
+    choose(qtbot, view.code_box, TRADING)
+    qtbot.mouseClick(view.add_code, Qt.MouseButton.LeftButton)
+    choose(qtbot, view.attr_box, "sector")
+    view.attr_value.setFocus()
+    qtbot.waitUntil(lambda: focused() is view.attr_value)
+    qtbot.keyClicks(focused(), "Social Care")
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    where = f'({query.quote(TRADING)}) WHERE sector = "Social Care"'
+    assert view.expression.text() == where
+    choose(qtbot, view.coder_box, coder)
+    qtbot.mouseClick(view.add_coder, Qt.MouseButton.LeftButton)
+    expr = f"({where}) BY coder:{query.quote(coder)}"
+    assert view.expression.text() == expr
+    view.expression.setFocus()
+    qtbot.waitUntil(lambda: focused() is view.expression)
+    with qtbot.waitSignal(view.finished, timeout=10_000) as run:
+        qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    assert run.args == [1]
+    assert [(f.case, f.text) for f in view.results] == [("Tandem", "I run my own review meeting")]
+
+    # != keeps the other case; a theme with its sub-codes, a case with its sub-cases
+    view.expression.clear()
+    qtbot.mouseClick(view.sub_codes, Qt.MouseButton.LeftButton)
+    assert view.sub_codes.isChecked()
+    choose(qtbot, view.code_box, "Hybridity")
+    qtbot.mouseClick(view.add_code, Qt.MouseButton.LeftButton)
+    choose(qtbot, view.attr_op, "!=")
+    view.attr_value.setFocus()
+    qtbot.waitUntil(lambda: focused() is view.attr_value)
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    assert view.expression.text() == '("Hybridity"/*) WHERE sector != "Social Care"'
+    view.expression.clear()
+    qtbot.mouseClick(view.add_code, Qt.MouseButton.LeftButton)
+    choose(qtbot, view.case_box, "Millbrook Works")
+    qtbot.mouseClick(view.sub_cases, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.add_case, Qt.MouseButton.LeftButton)
+    assert view.expression.text() == '("Hybridity"/*) IN case:"Millbrook Works"/*'
+    with qtbot.waitSignal(view.finished, timeout=10_000) as run:
+        qtbot.mouseClick(view.run_button, Qt.MouseButton.LeftButton)
+    assert run.args == [1]
+    assert [f.text for f in view.results] == [
+        "Trading income from the farm shop pays for the minibus."]
+
+
+def test_attribute_terms_are_quoted_and_scoped_when_needed() -> None:
+    from crosscase.ui.views.query_view import attribute_term
+
+    assert attribute_term("participant", "role", shared=False) == "role"
+    assert attribute_term("case", "role", shared=True) == "case:role"
+    assert attribute_term("case", "start year", shared=False) == '"start year"'
+    assert attribute_term("document", "by", shared=False) == '"by"'
+    for scope, name in [("case", "start year"), ("participant", "role")]:
+        term = attribute_term(scope, name, shared=True)
+        node = query.parse(f'"A" WHERE {term} = "x"')
+        assert isinstance(node, query.Filter) and (node.scope, node.name) == (scope, name)

@@ -5,12 +5,14 @@ case with their context, and keep a result as a new code or the query by name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
 from crosscase.analysis import query
 from crosscase.domain.changes import Change, Kind
 from crosscase.domain.errors import CrosscaseError
-from crosscase.services import cases
+from crosscase.services import attributes, cases
 from crosscase.ui.context import ProjectContext
 from crosscase.ui.workers import Task, run_task
 
@@ -38,6 +40,15 @@ OPERATOR_CHOICES = [
     ("NEAR/N words", "NEAR"), ("SAME paragraph", "SAME paragraph"), ("SAME turn", "SAME turn"),
     ("SAME document", "SAME document"), ("FOLLOWED BY", "FOLLOWED BY"),
 ]
+_PLAIN_NAME = re.compile(r"[^\W\d]\w*")
+
+
+def attribute_term(scope: str, name: str, *, shared: bool) -> str:
+    """An attribute as WHERE writes it: bare when it is one word, else in quotes;
+    with its scope (``participant:role``) when another kind has the same name."""
+    word = name if _PLAIN_NAME.fullmatch(name) and name.upper() not in (
+        *query.OPERATORS, "FOLLOWED", "IN", "WHERE", "BY") else query.quote(name)
+    return f"{scope}:{word}" if shared else word
 
 
 @dataclass
@@ -109,6 +120,31 @@ class QueryView(QWidget):
         self.case_box.setObjectName("query-case")
         self.add_case = QPushButton("Only this &case")
         self.add_case.clicked.connect(self._add_case)
+        self.sub_codes = QCheckBox("with sub-codes")
+        self.sub_codes.setObjectName("query-sub-codes")
+        self.sub_codes.setToolTip('The code and all its sub-codes: "CODE"/*')
+        self.sub_cases = QCheckBox("with sub-cases")
+        self.sub_cases.setObjectName("query-sub-cases")
+        self.sub_cases.setToolTip('The case and all its sub-cases: IN case:"NAME"/*')
+        self.attr_box = QComboBox()
+        self.attr_box.setObjectName("query-attribute")
+        self.attr_box.setToolTip("A case, document or participant attribute to filter on")
+        self.attr_op = QComboBox()
+        self.attr_op.setObjectName("query-attribute-op")
+        self.attr_op.addItem("=", "=")
+        self.attr_op.addItem("\u2260", "!=")
+        self.attr_value = QLineEdit()
+        self.attr_value.setObjectName("query-attribute-value")
+        self.attr_value.setPlaceholderText("value, e.g. manager")
+        self.attr_value.returnPressed.connect(self._add_where)
+        self.add_where = QPushButton("&Where")
+        self.add_where.setToolTip("Keep what the query finds where the attribute has this value")
+        self.add_where.clicked.connect(self._add_where)
+        self.coder_box = QComboBox()
+        self.coder_box.setObjectName("query-coder")
+        self.coder_box.setToolTip("Read only this coder's codings")
+        self.add_coder = QPushButton("&By coder")
+        self.add_coder.clicked.connect(self._add_coder)
         self.expression = QLineEdit()
         self.expression.setObjectName("query-expression")
         self.expression.setPlaceholderText('"Hybridity/Trading income" AND "Tensions"  '
@@ -142,10 +178,17 @@ class QueryView(QWidget):
         self.saved_box.activated.connect(self._load_saved)
 
         build = QHBoxLayout()
-        for w in (QLabel("Code"), self.code_box, self.op_box, self.near, self.add_code,
-                  self.case_box, self.add_case):
+        for w in (QLabel("Code"), self.code_box, self.sub_codes, self.op_box, self.near,
+                  self.add_code, self.case_box, self.sub_cases, self.add_case):
             build.addWidget(w)
         build.setStretch(1, 3)
+        filters = QHBoxLayout()
+        for f in (QLabel("Attribute"), self.attr_box, self.attr_op, self.attr_value,
+                  self.add_where, QLabel("Coder"), self.coder_box, self.add_coder):
+            filters.addWidget(f)
+        filters.setStretch(1, 2)
+        filters.setStretch(3, 2)
+        filters.setStretch(6, 1)
         line = QHBoxLayout()
         line.addWidget(self.expression, 1)
         line.addWidget(self.run_button)
@@ -156,6 +199,7 @@ class QueryView(QWidget):
         keep.setStretch(4, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(build)
+        layout.addLayout(filters)
         layout.addLayout(line)
         layout.addWidget(self.error)
         layout.addWidget(self.summary)
@@ -175,6 +219,17 @@ class QueryView(QWidget):
         with self.context.project.session() as s:
             names = [name for _, name in cases.case_names(s)]
             saved = query.saved(s)
+            attrs = attributes.names(s)
+        counted: dict[str, int] = {}
+        for _, attr, _ in attrs:
+            counted[attr.casefold()] = counted.get(attr.casefold(), 0) + 1
+        current_attr = self.attr_box.currentData()
+        self.attr_box.clear()
+        for scope, attr, _ in attrs:
+            term = attribute_term(scope, attr, shared=counted[attr.casefold()] > 1)
+            self.attr_box.addItem(f"{attr} ({scope})", term)
+        if current_attr is not None and self.attr_box.findData(current_attr) >= 0:
+            self.attr_box.setCurrentIndex(self.attr_box.findData(current_attr))
         self.case_box.clear()
         for name in names:
             self.case_box.addItem(name, name)
@@ -182,10 +237,30 @@ class QueryView(QWidget):
         self.saved_box.addItem("(choose)", None)
         for name, expr in saved:
             self.saved_box.addItem(name, expr)
+        self.refresh_coders()
+
+    def refresh_coders(self) -> None:
+        """The coders' names (a coder appears with their first coding)."""
+        from sqlalchemy import select
+
+        from crosscase.db.models import Coder
+
+        with self.context.project.session() as s:
+            who = sorted((str(n) for n in s.scalars(select(Coder.name))), key=str.casefold)
+        current = self.coder_box.currentData()
+        if [self.coder_box.itemData(i) for i in range(self.coder_box.count())] == who:
+            return
+        self.coder_box.clear()
+        for name in who:
+            self.coder_box.addItem(name, name)
+        if current is not None and self.coder_box.findData(current) >= 0:
+            self.coder_box.setCurrentIndex(self.coder_box.findData(current))
 
     def _on_change(self, change: Change) -> None:
-        if change.touches(Kind.CODES, Kind.CASES, Kind.PROJECT):
+        if change.touches(Kind.CODES, Kind.CASES, Kind.PROJECT, Kind.ATTRIBUTES):
             self.refresh_choices()
+        elif change.touches(Kind.CODINGS):
+            self.refresh_coders()
 
     # -- building --------------------------------------------------------------
     def _append(self, piece: str, *, operator: bool) -> None:
@@ -204,13 +279,31 @@ class QueryView(QWidget):
     def _add_code(self) -> None:
         path = self.code_box.currentData()
         if path:
-            self._append(query.quote(str(path)), operator=True)
+            tree = "/*" if self.sub_codes.isChecked() else ""
+            self._append(query.quote(str(path)) + tree, operator=True)
+
+    def _filter(self, suffix: str) -> None:
+        """Apply a filter to the whole expression so far: ``(EXPR) suffix``."""
+        text = self.expression.text().strip()
+        if text:
+            self.expression.setText(f"({text}) {suffix}")
 
     def _add_case(self) -> None:
         name = self.case_box.currentData()
-        if name and self.expression.text().strip():
-            text = self.expression.text().strip()
-            self.expression.setText(f"({text}) IN case:{query.quote(str(name))}")
+        if name:
+            tree = "/*" if self.sub_cases.isChecked() else ""
+            self._filter(f"IN case:{query.quote(str(name))}{tree}")
+
+    def _add_where(self) -> None:
+        term = self.attr_box.currentData()
+        value = self.attr_value.text().strip()
+        if term and value:
+            self._filter(f"WHERE {term} {self.attr_op.currentData()} {query.quote(value)}")
+
+    def _add_coder(self) -> None:
+        name = self.coder_box.currentData()
+        if name:
+            self._filter(f"BY coder:{query.quote(str(name))}")
 
     def _load_saved(self, index: int) -> None:
         expr = self.saved_box.itemData(index)
