@@ -123,10 +123,8 @@ def _query_report(args: argparse.Namespace) -> int:
                 query_reports.export_query_xlsx(s, args.out, list(args.query),
                                                 case_ids=case_ids)
     except query.QueryError as exc:
-        from crosscase.cli.common import shown as shown_
-
-        print(f"crosscase: {shown_(exc.message)}", file=sys.stderr)
+        print(f"crosscase: {shown(exc.message)}", file=sys.stderr)
         print(exc.pointer(), file=sys.stderr)
         return exc.exit_code
-    print(f"wrote {args.out}")
+    print(shown(f"wrote {args.out}"))
     return 0

@@ -110,13 +110,11 @@ def _query_rows(args: argparse.Namespace) -> int:
                          else query_reports.export_query_xlsx)
                 write(s, args.out, list(args.query), measure=args.measure, cols=args.cols,
                       case_ids=case_ids)
-                print(f"wrote {args.out}")
+                print(shown(f"wrote {args.out}"))
                 return 0
             matrix = query.query_matrix(s, list(args.query), cols=args.cols,
                                         measure=args.measure, case_ids=case_ids)
     except query.QueryError as exc:
-        from crosscase.cli.common import shown
-
         print(f"crosscase: {shown(exc.message)}", file=sys.stderr)
         print(exc.pointer(), file=sys.stderr)
         return exc.exit_code
