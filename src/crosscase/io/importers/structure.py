@@ -8,7 +8,7 @@ or a speaker means the same thing for a .txt, a .docx and a .pdf.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crosscase.domain.extract import AnchoredNote, Extracted, Page, Paragraph, Turn
 
@@ -61,6 +61,16 @@ _LEGEND_ENTRY = re.compile(
 )
 _LINE_TIMECODE = re.compile(rf"^[ \t]*({_TIMECODE})(?=[ \t]|$)", re.MULTILINE)
 _LEGEND_LINES = 40  # a legend sits in the header: only the first lines are searched
+
+# Line-numbered transcripts, as archives publish them for citing by line: a
+# column of numbers before every line ("12   INTERVIEWER: And then?"). The
+# column is skipped when looking for speakers; the stored text keeps it.
+_LINE_NUMBER = re.compile(r"(\d{1,5})(?:[ \t]+|$)")
+_NUMBERED_SHARE = 0.8  # of the lines numbered, and of those, rising from the one before
+
+# A speaker's name in capitals alone on its line, the words indented under it
+# ("MARGARET HOLT" then "    My father worked there ...").
+_CAPS_NAME = re.compile(r"[^\W\d_][^\W\d_.'’\-]*(?:[ .'’\-]{1,2}[^\W\d_][^\W\d_'’\-]*){0,3}\.?")
 
 _MAX_WORDS_IN_NAME = 4
 _MAX_NAME_CHARS = 40
@@ -286,6 +296,54 @@ def paragraphs_of(text: str) -> list[Paragraph]:
     ]
 
 
+def _numbered_lines(text: str, paragraphs: list[Paragraph]) -> list[Paragraph] | None:
+    """The paragraphs with their line-number column skipped, if ``text`` has one:
+    most lines open with a number, and most numbers rise from the one before."""
+    if len(paragraphs) < 3:
+        return None
+    views: list[Paragraph] = []
+    numbers: list[int] = []
+    for para in paragraphs:
+        m = _LINE_NUMBER.match(text, para.start, para.end)
+        if m is None:
+            views.append(para)
+            continue
+        numbers.append(int(m.group(1)))
+        views.append(Paragraph(para.number, m.end(), para.end))
+    if len(numbers) < _NUMBERED_SHARE * len(paragraphs):
+        return None
+    rising = sum(1 for a, b in zip(numbers, numbers[1:], strict=False) if b > a)
+    if rising < _NUMBERED_SHARE * (len(numbers) - 1):
+        return None
+    return views
+
+
+def _column(text: str, at: int) -> int:
+    return at - (text.rfind("\n", 0, at) + 1)
+
+
+def _caps_label(text: str, paragraphs: list[Paragraph], index: int) -> _Label | None:
+    """A name in capitals alone on its line with the next line indented deeper."""
+    para = paragraphs[index]
+    line = text[para.start : para.end]
+    if (
+        index + 1 >= len(paragraphs)
+        or len(line) > _MAX_NAME_CHARS
+        or not line.isupper()
+        or _CAPS_NAME.fullmatch(line) is None
+    ):
+        return None
+    after = paragraphs[index + 1]
+    if text.count("\n", para.end, after.start) > 2 or (
+        _column(text, after.start) <= _column(text, para.start)
+    ):
+        return None
+    name = line.rstrip(".")
+    if not _plausible_name(name, "caps"):
+        return None
+    return _Label(name, None, "caps", True, len(line))
+
+
 def turns_of(text: str, paragraphs: list[Paragraph]) -> list[Turn]:
     """Speaker turns: a labelled paragraph starts a turn that runs on through
     unlabelled paragraphs until the next label.
@@ -294,16 +352,28 @@ def turns_of(text: str, paragraphs: list[Paragraph]) -> list[Turn]:
     usual role (Interviewer, Q, A, Respondent ...); a one-off label counts too
     once the document has shown itself to be a transcript, as long as it comes
     after the first turn and has the same form. So a report with one "Note:"
-    or a few "Figure 2:" lines does not become a transcript.
+    or a few "Figure 2:" lines does not become a transcript. In a transcript
+    with a column of line numbers the labels are looked for after the number;
+    a turn still starts where its first line does.
     """
     if not paragraphs:
         return []
+    views = _numbered_lines(text, paragraphs)
+    if views is None:
+        return _turns(text, paragraphs)
+    line_start = {view.start: para.start for view, para in zip(views, paragraphs, strict=True)}
+    return [replace(t, start=line_start.get(t.start, t.start)) for t in _turns(text, views)]
+
+
+def _turns(text: str, paragraphs: list[Paragraph]) -> list[Turn]:
     initials = _initials_turns(text, paragraphs)
     if initials is not None:
         return initials
     found: list[tuple[int, _Label]] = []
     for index, para in enumerate(paragraphs):
         label = label_at(text[para.start : min(para.end, para.start + _HEAD_CHARS + 8)])
+        if label is None:
+            label = _caps_label(text, paragraphs, index)
         if label is None or label.kind == "initials":
             continue  # the initials form was looked for above, as a whole
         if label.alone and label.kind != "header" and index + 1 >= len(paragraphs):
