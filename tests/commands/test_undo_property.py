@@ -32,11 +32,10 @@ from sqlalchemy import select, text
 
 import crosscase.commands
 from crosscase.commands import attributes as attribute_commands
-from crosscase.commands import cases, coding, consensus, framework, memo
+from crosscase.commands import cases, coding, consensus, framework, memo, rounds
 from crosscase.commands import codebook as cb
 from crosscase.commands import documents as doc_commands
 from crosscase.commands import queries as query_commands
-from crosscase.commands import rounds
 from crosscase.commands.base import Command, Sequence
 from crosscase.db.models import MEMO_TARGETS, Participant
 from crosscase.db.project import Project, open_project
