@@ -87,3 +87,18 @@ def test_long_coder_names_do_not_widen_the_window(window: Any, qtbot: Any) -> No
     assert view.coder_box.minimumSizeHint().width() < longest / 2
     window.resize(SCREEN_WIDTH, 768)
     assert widest(window) <= SCREEN_WIDTH
+
+
+def test_matrix_columns_fit_beside_the_side_panel(window: Any, qtbot: Any) -> None:
+    window.resize(SCREEN_WIDTH, 768)
+    view = window.show_matrix()
+    qtbot.waitUntil(lambda: view.settled, timeout=20_000)
+    table = view.table
+    index = view.model.index(0, 1)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center())
+    QApplication.processEvents()
+    assert on_screen(window, view.side_panel)
+    last = view.model.columnCount() - 1
+    right = table.columnViewportPosition(last) + table.columnWidth(last)
+    # every case column is in view: none hides behind a scroll bar the width could avoid
+    assert right <= table.viewport().width(), (right, table.viewport().width())

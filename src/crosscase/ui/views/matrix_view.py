@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -141,6 +141,7 @@ class MatrixView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.setWordWrap(False)
+        self.table.viewport().installEventFilter(self)
         self.definition = QLabel()
         self.definition.setWordWrap(True)
         self.definition.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -338,6 +339,37 @@ class MatrixView(QWidget):
         task = run_task(work, done, failed)
         self._tasks.append((generation, task))
 
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(obj, event)
+
+    def _fit_columns(self) -> None:
+        """A few columns share the free width (up to 420 px each) rather than leave it
+        empty; worked out again whenever the table's width changes (the side panel
+        takes its room after the first layout), so no column hides behind a scroll bar
+        that the width could have avoided."""
+        widths = list(getattr(self, "_base_widths", []))
+        if not widths:
+            return
+        code = max(self._code_width, 0)
+        free = self.table.viewport().width() - code - sum(widths)
+        if free > 0:
+            widths = [min(420, w + free // len(widths)) for w in widths]
+        elif free < 0:
+            # narrow: case columns give up their slack first (to 80 px), then the
+            # code column (to 140 px, its names elided); past that the table scrolls
+            slack = sum(w - 80 for w in widths)
+            take = min(-free, slack)
+            if slack:
+                widths = [w - (w - 80) * take // slack for w in widths]
+            free += take
+            if free < 0:
+                code = max(140, code + free)
+        self.table.setColumnWidth(0, code)
+        for c, w in enumerate(widths, start=1):
+            self.table.setColumnWidth(c, w)
+
     def _finish(self, generation: int) -> None:
         self._tasks = [(g, t) for g, t in self._tasks if g != generation]
         if generation == self._generation:
@@ -347,18 +379,14 @@ class MatrixView(QWidget):
               result: ContrastResult | None = None) -> None:
         self.model.set_matrix(matrix, cells)
         self.table.resizeColumnToContents(0)
+        self._code_width = self.table.columnWidth(0)
         header = self.table.horizontalHeader()
         ncols = self.model.columnCount() - 1
-        widths = [
+        self._base_widths = [
             max(80, min(max(self.table.sizeHintForColumn(c), header.sectionSizeHint(c)) + 16, 260))
             for c in range(1, ncols + 1)
         ]
-        # a few columns share the free width (up to 420 px each) rather than leave it empty
-        free = self.table.viewport().width() - self.table.columnWidth(0) - sum(widths)
-        if ncols and free > 0:
-            widths = [min(420, w + free // ncols) for w in widths]
-        for c, w in enumerate(widths, start=1):
-            self.table.setColumnWidth(c, w)
+        self._fit_columns()
         self.definition.setText(matrix.definition)
         n = len(matrix.rows)
         self.status.setText(f"{n} codes \u00d7 {len(matrix.cols)} columns")
