@@ -30,4 +30,4 @@ def test_all_memos(tmp_path: Path) -> None:
         coding = memos[2]
         assert (coding.code_id, coding.document_id, coding.start, coding.end) == (code, 1, 0, 12)
         assert coding.case == "Millbrook Works" and coding.text == "a coding memo"
-        assert memos[1].subject == "Code Hybridity/Trading income"
+        assert memos[1].subject == "Hybridity/Trading income"

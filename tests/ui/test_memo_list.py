@@ -72,3 +72,23 @@ def test_memo_list_filters_and_goes_to_each(window: Any, qtbot: Any) -> None:
     # a memo cleared anywhere leaves the list at once
     assert ctx.push(SetMemo("code", trading, ""))
     assert [view.table.item(r, 0).text() for r in range(view.table.rowCount())] == ["Coding"]
+
+
+def test_a_long_memo_does_not_fill_the_list(window: Any, qtbot: Any) -> None:
+    ctx = window.context
+    with ctx.project.session() as s:
+        from crosscase.services import cases
+
+        case, case_name = cases.case_names(s)[0]
+    long_memo = " ".join(["The café's trading income 𝒳 shapes what members do."] * 60)
+    assert ctx.push(SetMemo("case", case, long_memo))
+    assert ctx.push(SetMemo("code", code_id(window, "Hybridity/Trading income"), "short"))
+    window.show_memos()
+    view = window.memos_view
+    table = view.table
+    qtbot.waitUntil(lambda: table.rowCount() == 2)
+    subjects = [table.item(r, 1).text() for r in range(table.rowCount())]
+    assert subjects[0] == case_name  # the kind has a column of its own
+    lines = table.fontMetrics().lineSpacing()
+    assert table.rowHeight(0) <= lines * 4 + 8 < table.viewport().height()
+    assert table.item(0, 3).toolTip() == long_memo  # the whole memo is a hover away

@@ -44,6 +44,12 @@ PHRASES: dict[str, str] = {
     "EditCase": "Edited case",
     "DeleteCase": "Deleted case",
     "SetAttribute": "Set attribute",
+    "SetAttributes": "Set attribute values",
+    "OpenRound": "Opened a reliability round",
+    "CloseRound": "Closed a reliability round",
+    "ResolveDisagreement": "Resolved a disagreement",
+    "SaveQuery": "Saved a coding query",
+    "DeleteQuery": "Deleted a coding query",
     "SetMemo": "Wrote memo",
     "SetFrameworkCell": "Framework cell",
     "PinQuote": "Pinned quote",
@@ -241,6 +247,11 @@ def _sentence(command: str, d: dict[str, Any], refs: _Refs, names: dict[tuple[st
         extra = f" '{d.get('name')}' of {d.get('scope')} {owner}"
         if "value" in d:
             extra += f" to {d['value']!r}" if d["value"] is not None else " (cleared)"
+    elif command == "SetAttributes":
+        names = d.get("names") or []
+        extra = f": {_n(d.get('values', 0), 'value')} of {', '.join(map(str, names))}"
+        if d.get("scope"):
+            extra += f" ({d['scope']})"
     elif command in ("SetFrameworkCell", "PinQuote", "UnpinQuote"):
         extra = f" {name('code', refs.codes)} × {name('case', refs.cases)}"
         if command == "SetFrameworkCell" and d.get("rating"):

@@ -38,29 +38,33 @@ class MemoEntry:
 
 
 def all_memos(session: Session) -> list[MemoEntry]:
-    """The memos with text, by kind (project first, codings last), then by subject."""
+    """The memos with text, by kind (project first, codings last), then by subject.
+
+    A subject names what the memo is on without its kind (the list shows the
+    kind in a column of its own): a case's name, a code's path, a coding's
+    code, document and quote."""
     nodes = codebook.tree(session)
     out: list[MemoEntry] = []
     for pid, name, memo in session.execute(
             select(ProjectInfo.id, ProjectInfo.name, ProjectInfo.memo).where(ProjectInfo.memo != "")):
-        out.append(MemoEntry("project", pid, f"Project {name}", memo))
+        out.append(MemoEntry("project", pid, name, memo))
     cases: dict[int, str] = {cid: name for cid, name in session.execute(select(Case.id, Case.name))}
     for cid, memo in session.execute(select(Case.id, Case.memo).where(Case.memo != "")):
-        out.append(MemoEntry("case", cid, f"Case {cases[cid]}", memo, cid, cases[cid]))
+        out.append(MemoEntry("case", cid, cases[cid], memo, cid, cases[cid]))
     for did, name, case_id, memo in session.execute(
             select(Document.id, Document.name, Document.case_id, Document.memo)
             .where(Document.memo != "")):
-        out.append(MemoEntry("document", did, f"Document {name}", memo, case_id, cases[case_id],
+        out.append(MemoEntry("document", did, name, memo, case_id, cases[case_id],
                              document_id=did))
     for pid, name, case_id, memo in session.execute(
             select(Participant.id, Participant.name, Participant.case_id, Participant.memo)
             .where(Participant.memo != "")):
-        out.append(MemoEntry("participant", pid, f"Participant {name} ({cases[case_id]})", memo,
+        out.append(MemoEntry("participant", pid, f"{name} ({cases[case_id]})", memo,
                              case_id, cases[case_id]))
     for code_id, name, memo in session.execute(
             select(Code.id, Code.name, Code.memo).where(Code.memo != "")):
         node = nodes.get(code_id)
-        out.append(MemoEntry("code", code_id, f"Code {node.path if node else name}", memo,
+        out.append(MemoEntry("code", code_id, node.path if node else name, memo,
                              code_id=code_id))
     rows = session.execute(
         select(Coding.id, Coding.code_id, Coding.document_id, Coding.start, Coding.end,
@@ -74,7 +78,7 @@ def all_memos(session: Session) -> list[MemoEntry]:
         if len(quote) > 60:
             quote = quote[:59] + "…"
         out.append(MemoEntry(
-            "coding", cid, f"Coding {node.name if node else code_id} in {doc_name}: “{quote}”",
+            "coding", cid, f"{node.name if node else code_id} in {doc_name}: “{quote}”",
             memo, case_id, cases[case_id], code_id, doc, start, end,
         ))
     order = {k: i for i, k in enumerate(MEMO_KINDS)}

@@ -43,7 +43,7 @@ KINDS: dict[str, tuple[str, ...]] = {
                  "LoadCodebook", "codebook.load"),
     "Cases and documents": ("CreateCase", "EditCase", "DeleteCase", "RenameDocument",
                             "MoveDocument", "DeleteDocument", "document.import"),
-    "Memos and attributes": ("SetMemo", "SetAttribute"),
+    "Memos and attributes": ("SetMemo", "SetAttribute", "SetAttributes"),
     "Matrix": ("SetFrameworkCell", "PinQuote", "UnpinQuote", "SetRatingScale"),
 }
 

@@ -31,6 +31,10 @@ WATCHED = (Kind.MEMOS, Kind.CODINGS, Kind.CODES, Kind.CASES, Kind.DOCUMENTS, Kin
            Kind.PROJECT)
 
 
+#: lines of a memo shown in its row
+MAX_LINES = 4
+
+
 class MemoTable(QTableWidget):
     """Enter on a row goes to its memo, as a double-click does."""
 
@@ -146,6 +150,12 @@ class MemoListView(QWidget):
                 item.setToolTip(m.text if col == 3 else text)
                 self.table.setItem(row, col, item)
         self.table.resizeRowsToContents()
+        # a long memo shows its first lines; the whole of it is in the tooltip and a
+        # double-click away, so one memo never fills the list
+        tallest = self.table.fontMetrics().lineSpacing() * MAX_LINES + 8
+        for row in range(self.table.rowCount()):
+            if self.table.rowHeight(row) > tallest:
+                self.table.setRowHeight(row, tallest)
         n, total = len(self.shown), len(self.entries)
         self.count.setText(f"{n} of {total} memo{'s' * (total != 1)}" if n != total
                            else f"{total} memo{'s' * (total != 1)}")
