@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from crosscase.commands.base import History
 from crosscase.commands.cases import CreateCase, EditCase, SetAttribute
@@ -119,3 +120,18 @@ def test_code_changes_keep_the_names_they_had(demo_project: Project) -> None:
 def test_an_action_with_no_phrase_still_reads_as_words() -> None:
     assert history._words("SetParticipantRoles") == "Set participant roles"
     assert history._words("refi.guids") == "Refi guids"
+
+
+def test_a_paste_of_attribute_values_reads_as_words(tmp_path: Path) -> None:
+    from crosscase.commands.attributes import SetAttributes
+    from crosscase.services import cases, history
+    from crosscase.services.projects import new_project
+
+    with new_project(tmp_path / "h.crosscase", empty=True) as project:
+        with project.transaction() as s:
+            a, b = cases.ensure(s, "Case A"), cases.ensure(s, "Case B")
+        SetAttributes([("case", a, "sector", "care"), ("case", b, "sector", "café 𝒳")]).do(project)
+        with project.session() as s:
+            entries = history.entries(s)
+    [paste] = [e for e in entries if e.command == "SetAttributes"]
+    assert paste.what.startswith("Set attribute values") and "2 values of sector" in paste.what

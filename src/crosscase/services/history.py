@@ -248,8 +248,8 @@ def _sentence(command: str, d: dict[str, Any], refs: _Refs, names: dict[tuple[st
         if "value" in d:
             extra += f" to {d['value']!r}" if d["value"] is not None else " (cleared)"
     elif command == "SetAttributes":
-        names = d.get("names") or []
-        extra = f": {_n(d.get('values', 0), 'value')} of {', '.join(map(str, names))}"
+        attributes = d.get("names") or []
+        extra = f": {_n(d.get('values', 0), 'value')} of {', '.join(map(str, attributes))}"
         if d.get("scope"):
             extra += f" ({d['scope']})"
     elif command in ("SetFrameworkCell", "PinQuote", "UnpinQuote"):
