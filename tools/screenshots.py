@@ -242,14 +242,14 @@ def main(argv: list[str] | None = None) -> int:
             settle(app)
 
         # 7. the change history: who did what, to which document or code (the
-        # assistant codes a passage; a memo is written and taken back)
+        # a second researcher codes a passage; a memo is written and taken back)
         from crosscase.commands.coding import ApplyCodings
         from crosscase.commands.memo import SetMemo
         from crosscase.services.coding import CodingSpec
 
         if first is not None:
             doc = first.documents[0].id
-            ctx.project.coder_name = "assistant"
+            ctx.project.coder_name = "ben"
             ctx.push(ApplyCodings([CodingSpec(doc, richest.id, 0, 40)]))
             ctx.project.coder_name = "researcher"
             ctx.push(SetMemo("document", doc, "Check the date with the transcriber"))
