@@ -1,4 +1,5 @@
-"""REFI-QDA from the workbench: import a project, export it, export or load a codebook.
+"""REFI-QDA from the workbench: import a project, export it, export or load a codebook;
+and File → Merge…, coders' copies of a project merged into a new one.
 
 The work is done by the core (:mod:`crosscase.exchange.refi`) on a worker thread,
 behind a progress dialog. Its report is then shown in full, because the
@@ -7,13 +8,22 @@ standard asks that the researcher be told what came through and what did not.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QProgressDialog,
+    QPushButton,
+    QWidget,
+)
 
 from crosscase.db.project import SUFFIX
 from crosscase.domain.progress import Progress
@@ -57,6 +67,8 @@ class RefiExchange(QObject):
         self.worker: ProgressWorker | None = None
         self.progress_dialog: QProgressDialog | None = None
         self.report_dialog: ReportDialog | None = None
+        self.merge_dialog: QDialog | None = None
+        self.open_merged_button: QPushButton | None = None
         self._job: _Job | None = None
         self._then: Callable[[], object] | None = None
 
@@ -179,6 +191,78 @@ class RefiExchange(QObject):
 
         return self._run("Loading the codebook", work, done, "Cannot load the codebook",
                          cancellable=False)
+
+    # -- merging coders' copies -----------------------------------------------------------
+    def merge(self) -> QWidget | None:
+        """File → Merge…: choose the copies to merge into the open project and where the
+        merged project goes, then merge them off the GUI thread."""
+        from crosscase.ui.dialogs.merge_dialog import MergeDialog
+
+        context = self.context
+        if context is None:
+            return None
+        if self.merge_dialog is not None:
+            self.merge_dialog.raise_()
+            return self.merge_dialog
+        dialog = MergeDialog(context.project.path, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.merge_dialog = dialog
+
+        def chosen() -> None:
+            self.start_merge(dialog.base, dialog.projects(), dialog.path)
+
+        def gone() -> None:
+            if self.merge_dialog is dialog:
+                self.merge_dialog = None
+
+        dialog.accepted.connect(chosen)
+        dialog.finished.connect(lambda _r: gone())
+        dialog.open()
+        return dialog
+
+    def start_merge(self, base: Path, others: list[Path], out: Path) -> ProgressWorker | None:
+        from crosscase.db.project import backup as project_backup
+        from crosscase.exchange.merge import merge_projects
+
+        context = self.context
+        coder = context.project.coder_name if context is not None else None
+
+        def work(progress: Progress) -> Any:
+            # the open project is locked by this window: merge from a consistent copy of it,
+            # under its own name in a private folder beside it, removed afterwards
+            folder = Path(tempfile.mkdtemp(prefix=f".{base.stem}.merge-", dir=base.parent))
+            try:
+                copy = folder / base.name
+                os.replace(project_backup(base, "merge-base"), copy)
+                report = merge_projects(copy, others, out, coder=coder, progress=progress)
+                report.base = base
+                return report
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+
+        def done(report: Any) -> None:
+            conflicts = len(report.conflicts)
+            headline = f"Merged {_count(len(others), 'project')} into {out.name}"
+            headline += (f"; {_count(conflicts, 'conflict')} listed below, nothing resolved "
+                         "for you." if conflicts else ", with no conflicts.")
+            dialog = self._report("Merge", headline + " Open the merged project now?",
+                                  report.text().split("\n"))
+            opening = QPushButton("Open merged project")
+            opening.setToolTip(f"Close this project and open {out}")
+            self.open_merged_button = opening
+            box = dialog.findChild(QDialogButtonBox)
+            assert box is not None
+            box.addButton(opening, QDialogButtonBox.ButtonRole.AcceptRole)
+            box.accepted.connect(dialog.accept)
+
+            def closed(result: int) -> None:
+                self.open_merged_button = None
+                if result == QDialog.DialogCode.Accepted:
+                    self._open_project(out)
+
+            dialog.finished.connect(closed)
+
+        return self._run("Merging projects", work, done, "Cannot merge the projects")
 
     def _exported(self, report: Any) -> None:
         what = "project" if report.format == "qdpx" else "codebook"

@@ -181,6 +181,9 @@ class MainWindow(QMainWindow):
         self.load_qdc_action = self._action(
             f, "&Load codebook (.qdc)…", self.exchange.load_codebook,
             tip="Add the codes of a REFI-QDA codebook to this project")
+        self.merge_action = self._action(
+            f, "&Merge…", self.exchange.merge,
+            tip="Merge coders' copies of this project into a new project file")
         f.addSeparator()
         self.close_action = self._action(f, "&Close project", self.close_project, "Ctrl+Shift+W")
         self._action(f, "&Quit", self.close, "Ctrl+Q")
@@ -266,7 +269,7 @@ class MainWindow(QMainWindow):
                                 self.segments_action, self.matrix_action, self.cooccur_action,
                                 self.history_action,
                                 self.export_qdpx_action, self.export_qdc_action,
-                                self.load_qdc_action]
+                                self.load_qdc_action, self.merge_action]
 
     def _refill_code_menu(self) -> None:
         """Rebuild the Code menu as it opens, so the recent codes are current."""
