@@ -39,6 +39,7 @@ from crosscase.services import documents, projects
 from crosscase.ui import messages, theme
 from crosscase.ui.coding import CodingController
 from crosscase.ui.context import ProjectContext
+from crosscase.ui.dialogs.round_dialog import RoundCommands
 from crosscase.ui.exchange import RefiExchange
 from crosscase.ui.settings import Settings
 from crosscase.ui.views.cases_panel import CasesPanel
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         self.coding = CodingController(self, lambda: self.context, self.current_document,
                                        self.edit_memo)
         self.exchange = RefiExchange(self, lambda: self.context, self.open_project)
+        self.rounds = RoundCommands(self, lambda: self.context, self.show_review)
         self._build_menus()
         self._build_status()
         self._set_project_ui(False)
@@ -212,6 +214,14 @@ class MainWindow(QMainWindow):
         self._action(cases_menu, "Project memo…",
                      lambda: self.edit_memo("project", 1) if self.context else None)
 
+        team = bar.addMenu("&Team")
+        self.open_round_action = self._action(
+            team, "&Open reliability round…", self.rounds.open_round,
+            tip="Draw a seeded sample of documents for double coding; its coders code it blind")
+        self.close_round_action = self._action(
+            team, "&Close round…", self.rounds.close_round,
+            tip="End a round's blind coding and show its coders' agreement")
+
         v = bar.addMenu("&View")
         self.segments_action = self._action(v, "Coded &segments", self._segments_for_current,
                                             "Ctrl+R", "Everything coded with the selected code")
@@ -269,7 +279,8 @@ class MainWindow(QMainWindow):
                                 self.segments_action, self.matrix_action, self.cooccur_action,
                                 self.history_action,
                                 self.export_qdpx_action, self.export_qdc_action,
-                                self.load_qdc_action, self.merge_action]
+                                self.load_qdc_action, self.merge_action,
+                                self.open_round_action, self.close_round_action]
 
     def _refill_code_menu(self) -> None:
         """Rebuild the Code menu as it opens, so the recent codes are current."""
