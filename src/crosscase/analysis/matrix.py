@@ -41,6 +41,7 @@ from crosscase.analysis.measures import MEASURES, OWN_NOTE, ROLLUP_NOTE, format_
 from crosscase.domain.errors import NotFound, UsageError
 from crosscase.services import codebook
 from crosscase.services import segments as segments_service
+from crosscase.services.rounds import Blind
 from crosscase.services.segments import Segment
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ __all__ = [
     "cell_segments",
     "compute_matrix",
     "definition",
+    "hidden_codings",
 ]
 
 
@@ -161,10 +163,13 @@ class Layout:
         need_speakers: bool = False,
         drop_empty_columns: bool = False,
         coder_ids: list[int] | None = None,
+        blind: Blind | None = None,
     ) -> None:
         self.session = session
         #: only these coders' codings count (None: everyone's)
         self.coder_ids = list(coder_ids) if coder_ids is not None else None
+        #: the viewer's blindness: other coders' codings in these documents are not counted
+        self.blind = blind
         self.spec = resolve(session, cols)
         self.rollup = rollup
         self.case_ids = list(case_ids) if case_ids is not None else None
@@ -251,10 +256,17 @@ class Layout:
                 sorted({d for c in ids for d in codebook.descendants(self.nodes, c)})
                 if self.rollup else ids
             )
+        hiding = self.blind is not None and bool(self.blind.documents)
         arr = frames.codings_array(
-            self.session, code_ids=needed, case_ids=self.case_ids, with_ids=with_ids,
+            self.session, code_ids=needed, case_ids=self.case_ids, with_ids=with_ids or hiding,
             coder_ids=self.coder_ids,
         )
+        if hiding:
+            assert self.blind is not None
+            if len(arr):
+                arr = arr[~np.isin(arr[:, 4], hidden_codings(self.session, self.blind))]
+            if not with_ids:
+                arr = arr[:, :4]
         dpos = self.docs.index.get_indexer(arr[:, 1]) if len(arr) else np.zeros(0, np.int64)
         arr, dpos = arr[dpos >= 0], dpos[dpos >= 0]
         code, doc, start, end = arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3]
@@ -507,6 +519,22 @@ class Layout:
         })
 
 
+def hidden_codings(session: Session, blind: Blind) -> np.ndarray:
+    """The codings ``blind``'s viewer does not see: other coders' (or no coder's) in the
+    documents of an open round they code in, as in the segments and document views."""
+    from sqlalchemy import or_, select
+
+    from crosscase.db.models import Coding
+
+    if not blind.documents:
+        return np.zeros(0, dtype=np.int64)
+    q = select(Coding.id).where(
+        Coding.document_id.in_(sorted(blind.documents)),
+        or_(Coding.coder_id.is_(None), Coding.coder_id != blind.coder_id),
+    )
+    return np.asarray(session.scalars(q).all(), dtype=np.int64)
+
+
 def validate_cases(session: Session, case_ids: list[int] | None) -> None:
     if case_ids is None:
         return
@@ -526,6 +554,7 @@ def compute_matrix(
     case_ids: list[int] | None = None,
     coder_ids: list[int] | None = None,
     drop_empty_columns: bool = True,
+    blind: Blind | None = None,
 ) -> Matrix:
     """The matrix of ``measure`` for codes by ``cols``, from a Project or a Session.
 
@@ -541,7 +570,7 @@ def compute_matrix(
         layout = Layout(
             session, cols=cols, rollup=rollup, code_ids=code_ids, case_ids=case_ids,
             need_speakers=m.name == "participants", drop_empty_columns=drop_empty_columns,
-            coder_ids=coder_ids,
+            coder_ids=coder_ids, blind=blind,
         )
         return layout.matrix(m.name)
 
@@ -556,6 +585,7 @@ def compute_matrices(
     case_ids: list[int] | None = None,
     coder_ids: list[int] | None = None,
     drop_empty_columns: bool = True,
+    blind: Blind | None = None,
 ) -> list[Matrix]:
     """Several measures over the same layout (read once); empty attribute values as
     :func:`compute_matrix` leaves them out."""
@@ -567,7 +597,7 @@ def compute_matrices(
         layout = Layout(
             session, cols=cols, rollup=rollup, code_ids=code_ids, case_ids=case_ids,
             need_speakers="participants" in names, drop_empty_columns=drop_empty_columns,
-            coder_ids=coder_ids,
+            coder_ids=coder_ids, blind=blind,
         )
         return [layout.matrix(n) for n in names]
 
@@ -581,12 +611,13 @@ def cell_coding_ids(
     rollup: bool = False,
     case_ids: list[int] | None = None,
     coder_ids: list[int] | None = None,
+    blind: Blind | None = None,
 ) -> list[int]:
     """The codings behind one cell, one per passage, in document order."""
     with frames.use_session(source) as session:
         layout = Layout(
             session, cols=cols, rollup=rollup, code_ids=[code_id], case_ids=case_ids,
-            with_ids=True, coder_ids=coder_ids,
+            with_ids=True, coder_ids=coder_ids, blind=blind,
         )
         ci = layout.column_position(col_key)
         p = layout.passages
@@ -603,6 +634,7 @@ def cell_segments(
     rollup: bool = False,
     case_ids: list[int] | None = None,
     coder_ids: list[int] | None = None,
+    blind: Blind | None = None,
 ) -> list[Segment]:
     """The coded segments behind one cell, with their citations, in document order.
 
@@ -611,7 +643,7 @@ def cell_segments(
     with frames.use_session(source) as session:
         ids = cell_coding_ids(
             session, code_id, col_key, cols=cols, rollup=rollup, case_ids=case_ids,
-            coder_ids=coder_ids,
+            coder_ids=coder_ids, blind=blind,
         )
         return fetch_segments(session, ids)
 

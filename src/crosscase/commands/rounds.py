@@ -85,8 +85,8 @@ class OpenRound(Command):
             remove(session, Coder, Coder.id.in_([r["id"] for r in self._new_coders]))
 
     def change(self) -> Change:
-        # who sees which codings in the sampled documents changes
-        return Change(self.label, {Kind.PROJECT: frozenset({1})},
+        # who sees which codings in the sampled documents changes: views and counts follow
+        return Change(self.label, {Kind.PROJECT: frozenset({1}), Kind.CODINGS: None},
                       documents=frozenset(self.document_ids))
 
     def details(self) -> dict[str, Any]:
@@ -119,7 +119,7 @@ class CloseRound(Command):
                         .values(closed=None))
 
     def change(self) -> Change:
-        return Change(self.label, {Kind.PROJECT: frozenset({1})},
+        return Change(self.label, {Kind.PROJECT: frozenset({1}), Kind.CODINGS: None},
                       documents=frozenset(self.document_ids))
 
     def details(self) -> dict[str, Any]:

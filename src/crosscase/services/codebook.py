@@ -6,14 +6,17 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from crosscase.db.models import Code, Coding
 from crosscase.domain.errors import NotFound, UsageError
 from crosscase.domain.limits import MAX_CODE_DEPTH
+
+if TYPE_CHECKING:
+    from crosscase.services.rounds import Blind
 
 SEP = "/"
 DEFAULT_CODEBOOK = Path(__file__).resolve().parent.parent / "resources" / "codebook.json"
@@ -100,9 +103,14 @@ def resolve(session: Session, spec: str | int, nodes: dict[int, CodeNode] | None
     raise NotFound(f"no code '{spec}' in the codebook")
 
 
-def counts(session: Session) -> dict[int, int]:
-    """Codings per code (not rolled up)."""
+def counts(session: Session, blind: Blind | None = None) -> dict[int, int]:
+    """Codings per code (not rolled up); with ``blind`` (see
+    :func:`crosscase.services.rounds.blind_for`), other coders' codings in the documents
+    its coder codes blind are not counted."""
     q = select(Coding.code_id, func.count()).group_by(Coding.code_id)
+    if blind is not None and blind.documents:
+        q = q.where(or_(Coding.document_id.not_in(sorted(blind.documents)),
+                        Coding.coder_id == blind.coder_id))
     return {cid: n for cid, n in session.execute(q)}
 
 

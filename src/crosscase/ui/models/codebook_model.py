@@ -29,7 +29,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from crosscase.commands.codebook import EditCode, MoveCode
 from crosscase.commands.coding import ApplyCodings
 from crosscase.domain.changes import Change, Kind
-from crosscase.services import codebook
+from crosscase.services import codebook, rounds
 from crosscase.services.codebook import CodeNode
 from crosscase.services.coding import CodingSpec
 from crosscase.ui.context import ProjectContext
@@ -147,7 +147,7 @@ class CodebookModel(QAbstractItemModel):
         else:
             self.nodes = self.context.nodes
             with self.context.project.session() as s:
-                self.own = codebook.counts(s)
+                self.own = codebook.counts(s, rounds.blind_for(s, self.context.project.coder_name))
         self.roots = [n.id for n in self.nodes.values() if n.parent is None]
         self._roll_up()
         self.endResetModel()
@@ -171,7 +171,7 @@ class CodebookModel(QAbstractItemModel):
         if self.context is None:
             return
         with self.context.project.session() as s:
-            own = codebook.counts(s)
+            own = codebook.counts(s, rounds.blind_for(s, self.context.project.coder_name))
         if code_ids is None:
             self.own = own
             wanted = set(self.nodes)

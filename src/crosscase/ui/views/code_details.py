@@ -201,10 +201,11 @@ class CodeDetails(QWidget):
                     w.setPlainText(value)  # also clears the modified flag
         self.memo_preview.setText(f"Memo: {node.memo}" if node.memo else "")
         assert self.context is not None
-        from crosscase.services import codebook
+        from crosscase.services import codebook, rounds
 
         with self.context.project.session() as s:
-            n = codebook.counts(s).get(node.id, 0)
+            blind = rounds.blind_for(s, self.context.project.coder_name)
+            n = codebook.counts(s, blind).get(node.id, 0)
         self.count.setText(f"{n} coding{'s' * (n != 1)}")
 
     # -- committing edits ----------------------------------------------------------

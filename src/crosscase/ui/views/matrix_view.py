@@ -53,7 +53,7 @@ from crosscase.analysis.matrix import MEASURES, Matrix, cell_segments, compute_m
 from crosscase.analysis.measures import format_value
 from crosscase.commands.base import Command
 from crosscase.domain.changes import Change, Kind
-from crosscase.services import attributes, framework
+from crosscase.services import attributes, framework, rounds
 from crosscase.services.framework import CellView
 from crosscase.services.segments import Segment
 from crosscase.ui.context import ProjectContext
@@ -271,6 +271,11 @@ class MatrixView(QWidget):
         self.cols_combo.setCurrentIndex(max(i, 0))
         self.cols_combo.blockSignals(False)
 
+    def _blind(self) -> rounds.Blind:
+        """What the coder may see: blind in the documents of an open round they are in."""
+        with self.project.session() as s:
+            return rounds.blind_for(s, self.project.coder_name)
+
     # -- changes ---------------------------------------------------------------
     def shows(self, change: Change) -> bool:
         """Whether ``change`` alters what this matrix shows, with its current columns."""
@@ -300,6 +305,7 @@ class MatrixView(QWidget):
         self._generation += 1
         generation = self._generation
         project, cols, measure, rollup = self.project, self.cols, self.measure, self.rollup
+        me = project.coder_name  # blind in an open round's documents
         drop_empty = not self.empty_check.isChecked()
         self.empty_check.setEnabled(":" in cols)  # cases and documents are always all shown
         pair = self.contrast.pair if self.mode == "contrast" else None
@@ -310,7 +316,8 @@ class MatrixView(QWidget):
         def work() -> tuple[Matrix, dict[tuple[int, int], CellView], ContrastResult | None]:
             with project.session() as s:
                 matrix = compute_matrix(s, cols=cols, measure=measure, rollup=rollup,
-                                        drop_empty_columns=drop_empty)
+                                        drop_empty_columns=drop_empty,
+                                        blind=rounds.blind_for(s, me))
                 cells: dict[tuple[int, int], CellView] = {}
                 if matrix.spec.by == "cases":
                     cells = framework.cells(s)
@@ -431,7 +438,8 @@ class MatrixView(QWidget):
         if m is None:
             return
         try:
-            segs = cell_segments(self.project, code_id, key, cols=m.spec, rollup=m.rollup)
+            segs = cell_segments(self.project, code_id, key, cols=m.spec, rollup=m.rollup,
+                                 blind=self._blind())
         except Exception as exc:  # noqa: BLE001 - shown, never a crash
             from crosscase.ui import messages
 
@@ -576,7 +584,8 @@ class MatrixView(QWidget):
         sides: list[tuple[str, list[Segment]]] = []
         for name, key in zip((frame.attrs["a"], frame.attrs["b"]), result.pair, strict=True):
             try:
-                segs = cell_segments(self.project, code_id, key, cols=m.spec, rollup=m.rollup)
+                segs = cell_segments(self.project, code_id, key, cols=m.spec, rollup=m.rollup,
+                                     blind=self._blind())
             except Exception as exc:  # noqa: BLE001 - shown, never a crash
                 from crosscase.ui import messages
 
