@@ -154,3 +154,53 @@ def test_contrast_in_word(stress: Any, tmp_path: Path) -> None:
               == "Table Theme 1"]
     assert [g.split(" (")[0] for g in groups] == [f"Only in {a}", f"Only in {b}", "In both"]
     assert any(p.text.startswith("Note.") and f"A = {a}" in p.text for p in doc.paragraphs)
+
+
+def _lines(text: str, width_pt: float) -> int:
+    """Lines of 10-point text in a column: a pessimistic count of its own (characters
+    taken as wider than the report's estimate takes them, so fewer fit to a line)."""
+    per_line = max(int(width_pt / 5.2), 4)
+    total = 0
+    for para in text.split("\n"):
+        used, n = 0, 1
+        for word in para.split():
+            if used and used + 1 + len(word) > per_line:
+                n, used = n + 1, len(word)
+            else:
+                used += len(word) + (1 if used else 0)
+        total += n
+    return total
+
+
+def test_rows_kept_whole_fit_in_a_quarter_of_the_page(stress: Any, tmp_path: Path) -> None:
+    """No page is left more than a quarter empty for a row kept whole: every row
+    marked cantSplit takes at most a quarter of the text area (counted pessimistically
+    here, at 11.5 points a line), and only rows too tall for that may break."""
+    project, _ = stress
+    out = export_docx(project, tmp_path / "pages.docx", quotes_per_cell=2, appendix=False)
+    doc = Document(str(out))
+    section = doc.sections[0]
+    text_area = (section.page_height - section.top_margin - section.bottom_margin) / 12700
+    table = doc.tables[0]
+    widths = [int(g.get(qn("w:w"))) / 20 for g in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+    kept = broken = continued = 0
+    for i, tr in enumerate(table._tbl.tr_lst):
+        tr_pr = tr.trPr
+        whole = tr_pr is not None and tr_pr.find(qn("w:cantSplit")) is not None
+        if i == 0:
+            assert whole and tr_pr.find(qn("w:tblHeader")) is not None
+            continue
+        cells = tr.findall(qn("w:tc"))
+        tall = max(
+            sum(_lines("".join(t.text or "" for t in p.iter(qn("w:t"))), w - 8.5) * 11.5 + 3
+                for p in tc.iter(qn("w:p")))
+            for tc, w in zip(cells, widths, strict=True))
+        label = "".join(t.text or "" for t in cells[0].iter(qn("w:t")))
+        continued += label.endswith("(continued)")
+        if whole:
+            kept += 1
+            assert tall <= text_area / 4, (label, tall, text_area)
+        else:
+            broken += 1
+            assert tall > text_area / 5, (label, tall, text_area)  # only tall rows break
+    assert kept and broken and continued

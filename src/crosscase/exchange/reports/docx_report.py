@@ -10,10 +10,13 @@ are. The project name and export date go into the document's properties.
 
 The page is portrait when the table fits, landscape otherwise; column
 widths follow their content, and the header row repeats on every page. A
-row is kept on one page when it is at most a quarter of the page tall;
-a taller row is cut between paragraphs into pieces, each continuing piece
-under its theme's name with "(continued)", so no page is left more than a
-quarter empty for a row kept whole. Quotes in Arabic or Hebrew are set right
+row is kept on one page when its estimated height is at most a fifth of the
+page (so that, with the estimate a fifth short, it still takes at most a
+quarter); a taller row is cut between paragraphs into pieces of at most that
+height, each continuing piece under its theme's name with "(continued)".
+A piece that cannot be cut that small (one long quote) may break across pages
+where it stands, so no page is left more than a quarter empty for a row
+kept whole. Quotes in Arabic or Hebrew are set right
 to left. A portrait codebook appendix follows unless left out.
 
 Each cell holds what ``content`` asks for: ``rating`` and ``summary`` (the
@@ -69,8 +72,12 @@ A4_LONG, A4_SHORT = Mm(297), Mm(210)
 MARGIN = Mm(25.4)  # APA: one inch
 PT_PER_MM = 72 / 25.4
 CELL_MARGIN_PT = 8.5  # left + right cell margins of the table style (2 x 85 twips)
-#: a row at most this share of the page's height is kept on one page
-KEEP_SHARE = 0.25
+#: no page may be left more than this share empty for a row kept whole
+GAP_SHARE = 0.25
+#: a row (or a piece of one) is kept on one page only when its estimated height is at
+#: most this share of the page: the estimate may be short by a fifth (other fonts,
+#: emoji, right-to-left shaping) and a kept row still fits in a quarter of the page
+KEEP_SHARE = GAP_SHARE / 1.25
 CONTINUED = " (continued)"
 
 _MINOR = frozenset(
@@ -465,8 +472,10 @@ def _height(paras: list[Para], width: float) -> float:
 
 
 def pieces(plan: TablePlan, page_height: float) -> list[tuple[Row, bool]]:
-    """Each row, or the pieces of a row taller than a quarter of the page, with
-    whether to keep it on one page; continuing pieces repeat the theme with "(continued)"."""
+    """Each row, or the pieces of a row taller than ``KEEP_SHARE`` of the page, with
+    whether to keep it on one page; continuing pieces repeat the theme with "(continued)".
+    Only a row or piece whose estimated height is within the share is kept whole: a
+    taller one (a quote longer than the share by itself) breaks across pages."""
     limit = page_height * KEEP_SHARE
     out: list[tuple[Row, bool]] = []
     for row in plan.rows:
@@ -483,7 +492,8 @@ def pieces(plan: TablePlan, page_height: float) -> list[tuple[Row, bool]]:
             used = 4.0
             for p in cell:
                 h = _para_height(p, w)
-                if parts[-1] and used + h / 2 > target and len(parts) < count:
+                even = used + h / 2 > target and len(parts) < count
+                if parts[-1] and (even or used + h > limit):  # never past the limit
                     parts.append([])
                     used = 4.0
                 parts[-1].append(p)
@@ -495,7 +505,7 @@ def pieces(plan: TablePlan, page_height: float) -> list[tuple[Row, bool]]:
             label = row.label if i == 0 else [
                 Para(p.style, [*p.runs, (CONTINUED, None)], p.rtl) for p in row.label]
             tall = max(_height(c, w) for c, w in zip(cells, plan.widths[1:], strict=True))
-            out.append((Row(label, cells), tall <= limit * 1.05))
+            out.append((Row(label, cells), tall <= limit))
     return out
 
 
