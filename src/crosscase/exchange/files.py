@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from crosscase.domain.errors import UsageError
+from crosscase.domain.errors import ProjectOpenError, UsageError
 
 #: what the name of every temporary export file holds: ``.NAME`` + this + 8 random characters
 PART_MARK = ".crosscase-part-"
@@ -116,3 +116,29 @@ def replacing(out: Path) -> Iterator[Path]:
         with suppress(OSError):
             tmp.unlink()
         raise
+
+
+# -- new projects built under a temporary name ------------------------------------
+
+
+def move_new_project_into_place(tmp: Path, out: Path) -> None:
+    """Give a project built at ``tmp`` its final name ``out``, never overwriting a
+    file that appeared at ``out`` meanwhile (a link is made, then ``tmp`` goes)."""
+    try:
+        os.link(tmp, out)
+    except FileExistsError:
+        raise ProjectOpenError(f"{out.name}: already exists; choose another name") from None
+    except OSError:
+        if out.exists():
+            raise ProjectOpenError(f"{out.name}: already exists; choose another name") from None
+        os.replace(tmp, out)
+        return
+    os.unlink(tmp)
+
+
+def remove_project_files(path: Path) -> None:
+    """A project file and SQLite's and Crosscase's files beside it, where they exist."""
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
+              path.with_name(path.name + "-journal"), path.with_name(f".{path.name}.lock")):
+        with suppress(OSError):
+            p.unlink()

@@ -43,6 +43,7 @@ from crosscase.db.models import Base
 from crosscase.db.project import Project, open_project
 from crosscase.domain.errors import ProjectOpenError, UsageError
 from crosscase.domain.progress import Progress
+from crosscase.exchange.files import move_new_project_into_place, remove_project_files
 from crosscase.services import codebook
 
 if TYPE_CHECKING:
@@ -141,11 +142,11 @@ def merge_projects(base: Path, others: list[Path], out: Path, *, coder: str | No
                 other.close()
         merged.close()
         merged = None
-        _move_into_place(tmp, out)
+        move_new_project_into_place(tmp, out)
     except BaseException:
         if merged is not None:
             merged.close()
-        _remove(tmp)
+        remove_project_files(tmp)
         raise
     return report
 
@@ -163,29 +164,6 @@ def _copy_file(src: Project, tmp: Path) -> None:
             dst.close()
     finally:
         raw.close()
-
-
-def _move_into_place(tmp: Path, out: Path) -> None:
-    """Rename without ever overwriting a file that appeared at ``out`` meanwhile."""
-    try:
-        os.link(tmp, out)
-    except FileExistsError:
-        raise ProjectOpenError(f"{out.name}: already exists; choose another name") from None
-    except OSError:
-        if out.exists():
-            raise ProjectOpenError(f"{out.name}: already exists; choose another name") from None
-        os.replace(tmp, out)
-        return
-    os.unlink(tmp)
-
-
-def _remove(tmp: Path) -> None:
-    for p in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm"),
-              tmp.with_name(tmp.name + "-journal"), tmp.with_name(f".{tmp.name}.lock")):
-        try:
-            p.unlink()
-        except OSError:
-            pass
 
 
 def _rows(s: Session, table: str, *where: Any) -> list[dict[str, Any]]:

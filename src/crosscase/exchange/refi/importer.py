@@ -17,7 +17,6 @@ imported at a wrong place.
 from __future__ import annotations
 
 import codecs
-import os
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from crosscase.db.project import Project
 from crosscase.domain.errors import CrosscaseError, ImportRefused, ProjectOpenError, UsageError
 from crosscase.domain.extract import Extracted
 from crosscase.domain.progress import Progress
+from crosscase.exchange.files import move_new_project_into_place, remove_project_files
 from crosscase.exchange.refi import codes as code_tree
 from crosscase.exchange.refi.archive import Archive, Limits
 from crosscase.exchange.refi.positions import (
@@ -123,36 +123,13 @@ def import_qdpx(
             _Reader(project, arc, root, report, offsets, progress).run()
             project.close()
             project = None
-            _move_into_place(tmp, out)
+            move_new_project_into_place(tmp, out)
         except BaseException:
             if project is not None:
                 project.close()
-            _remove_project_files(tmp)
+            remove_project_files(tmp)
             raise
     return report
-
-
-def _move_into_place(tmp: Path, out: Path) -> None:
-    """Rename without ever overwriting a file that appeared at ``out`` meanwhile."""
-    try:
-        os.link(tmp, out)
-    except FileExistsError:
-        raise ProjectOpenError(f"{out.name}: already exists; choose another name") from None
-    except OSError:
-        if out.exists():
-            raise ProjectOpenError(f"{out.name}: already exists; choose another name") from None
-        os.replace(tmp, out)
-        return
-    os.unlink(tmp)
-
-
-def _remove_project_files(tmp: Path) -> None:
-    for p in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm"),
-              tmp.with_name(tmp.name + "-journal"), tmp.with_name(f".{tmp.name}.lock")):
-        try:
-            p.unlink()
-        except OSError:
-            pass
 
 
 def _decode(data: bytes, label: str) -> str:
