@@ -31,6 +31,19 @@ def _coder(session: Session, project: Project) -> int:
     return coder
 
 
+def insert_codings(session: Session, rows: list[Row]) -> list[int]:
+    """Insert coding rows in one statement; each row gets its new ``id``, in order,
+    so a redo can put back the same rows with the same ids."""
+    if not rows:
+        return []
+    ids = session.scalars(
+        insert(Coding).returning(Coding.id, sort_by_parameter_order=True), rows
+    ).all()
+    for values, cid in zip(rows, ids, strict=True):
+        values["id"] = cid
+    return list(ids)
+
+
 class ApplyCodings(Command):
     """Code one or many spans; spans already coded with the same code are skipped."""
 
@@ -73,13 +86,7 @@ class ApplyCodings(Command):
                 "start": spec.start, "end": spec.end, "memo": spec.memo, "created": created,
                 "snippet": checker.snippet(spec.document_id, spec.start, spec.end), "guid": None,
             })
-        if new:
-            ids = session.scalars(
-                insert(Coding).returning(Coding.id, sort_by_parameter_order=True), new
-            ).all()
-            for values, cid in zip(new, ids, strict=True):
-                values["id"] = cid
-        self.ids = [r["id"] for r in new]
+        self.ids = insert_codings(session, new)
         self._rows = new
 
     def _undo(self, session: Session, project: Project) -> None:

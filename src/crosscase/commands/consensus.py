@@ -23,6 +23,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from crosscase.commands.base import Command, id_set
+from crosscase.commands.coding import insert_codings
 from crosscase.db.models import Coder, Coding, utcnow
 from crosscase.db.project import Project
 from crosscase.db.rows import Row, remove, restore
@@ -170,13 +171,7 @@ class ResolveDisagreement(Command):
             for s, e in decided_spans(self.decision, self.a_spans, self.b_spans)
             if (s, e) not in existing
         ]
-        if new:
-            ids = session.scalars(
-                insert(Coding).returning(Coding.id, sort_by_parameter_order=True), new
-            ).all()
-            for values, cid in zip(new, ids, strict=True):
-                values["id"] = cid
-        self.ids = [r["id"] for r in new]
+        self.ids = insert_codings(session, new)
         self._rows = new
 
     def _undo(self, session: Session, project: Project) -> None:
