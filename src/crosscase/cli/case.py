@@ -13,7 +13,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", metavar="NAME", help="the case (name or id)")
     p.add_argument("new", metavar="NEW", nargs="?", help="the new name (rename only)")
     p.add_argument("--parent", metavar="CASE", help="add: the case the new case sits under")
-    p.add_argument("--coder", metavar="NAME", help="who makes the change (default: your login)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,8 +27,6 @@ def run(args: argparse.Namespace) -> int:
     if args.parent and args.action != "add":
         raise UsageError("--parent goes with case add")
     with open_(args) as project:
-        if args.coder:
-            project.coder_name = args.coder
         if args.action == "add":
             parent = None
             if args.parent:

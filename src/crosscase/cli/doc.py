@@ -13,7 +13,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("document", metavar="DOC", help="document name, Case/Name, or id")
     p.add_argument("new", metavar="NEW", nargs="?", help="the new name (rename only)")
     p.add_argument("--case", metavar="NAME", help="move: the case the document goes to")
-    p.add_argument("--coder", metavar="NAME", help="who makes the change (default: your login)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,8 +29,6 @@ def run(args: argparse.Namespace) -> int:
     if args.case and args.action != "move":
         raise UsageError("--case goes with doc move")
     with open_(args) as project:
-        if args.coder:
-            project.coder_name = args.coder
         with project.session() as s:
             doc = documents.resolve(s, args.document)
             info = documents.document_info(s, doc)

@@ -31,9 +31,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--run", metavar="NAME", help="run the query saved under NAME")
     p.add_argument("--list", action="store_true", help="list the saved queries")
     p.add_argument("--delete", metavar="NAME", help="delete the saved query NAME")
-    if not any("--coder" in a.option_strings for a in p._actions):
-        p.add_argument("--coder", metavar="NAME",
-                       help="who saves the code or query (default: the machine's coder)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -107,10 +104,7 @@ def _open(args: argparse.Namespace, writes: bool) -> Project:
     from crosscase.cli import common
 
     if writes:
-        project = common.open_(args)
-        if isinstance(getattr(args, "coder", None), str) and args.coder.strip():
-            project.coder_name = args.coder.strip()
-        return project
+        return common.open_(args)  # the shared --coder names who saves
     from crosscase.db.project import open_project
 
     project = open_project(Path(args.project_path), readonly=True)
