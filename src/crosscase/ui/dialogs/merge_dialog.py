@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from crosscase.db.project import SUFFIX
+from crosscase.ui.dialogs.buttons import action_buttons
 
 PROJECT_FILTER = f"Crosscase projects (*{SUFFIX});;All files (*)"
 
@@ -76,14 +76,7 @@ class MergeDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setObjectName("mergeMessage")
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.merge_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.merge_button.setText("Merge")
-        self.merge_button.setDefault(True)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        buttons, self.merge_button = action_buttons(self, "Merge", self._check)
 
         lay = QVBoxLayout(self)
         lay.addWidget(note)

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crosscase.ui.dialogs.buttons import action_buttons
+
 
 class ReportDialog(QDialog):
     """A headline, then the report's lines in a read-only, selectable, copyable box."""
@@ -183,13 +185,7 @@ class ExportDialog(QDialog):
                 w.setEnabled(False)
                 w.setToolTip("Word only: Excel keeps quotes whole and cites them in full")
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.export_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.export_button.setText("Export")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
-        buttons.accepted.connect(self._export)
-        buttons.rejected.connect(self.reject)
+        buttons, self.export_button = action_buttons(self, "Export", self._export)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setObjectName("exportMessage")
@@ -197,7 +193,6 @@ class ExportDialog(QDialog):
         lay.addLayout(form, 1)
         lay.addWidget(self.message)
         lay.addWidget(buttons)
-        self.export_button.setDefault(True)  # Return exports, from any field
 
     # -- choices -----------------------------------------------------------------------
     @staticmethod

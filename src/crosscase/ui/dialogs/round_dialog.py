@@ -34,6 +34,7 @@ from crosscase.services import rounds
 from crosscase.services.rounds import RoundInfo
 from crosscase.ui import messages
 from crosscase.ui.context import ProjectContext
+from crosscase.ui.dialogs.buttons import action_buttons
 from crosscase.ui.workers import Task, run_task
 
 if TYPE_CHECKING:
@@ -125,14 +126,7 @@ class OpenRoundDialog(QDialog):
         form.addRow("Seed:", self.seed)
         form.addRow("Coders:", self.coders)
         form.addRow("Also:", self.others)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.open_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.open_button.setText("Open round")
-        self.open_button.setDefault(True)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        buttons, self.open_button = action_buttons(self, "Open round", self._check)
         lay = QVBoxLayout(self)
         lay.addWidget(note)
         lay.addLayout(form, 1)
