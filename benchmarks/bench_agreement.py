@@ -12,16 +12,14 @@ Markdown.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import random
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-from machine import machine  # benchmarks/machine.py
+from machine import machine, main_in_temp_folder  # benchmarks/machine.py
 from sqlalchemy import insert
 
 from crosscase.db.models import Base, Case, Code, Coder, Document
@@ -129,15 +127,9 @@ def run(out: Path | None, workdir: Path) -> str:
     return text
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path,
-                        default=Path(__file__).resolve().parent.parent / "docs"
-                        / "PERFORMANCE-agreement.md")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        sys.stdout.write(run(args.out, Path(tmp)))
-    return 0
+def main(argv: list[str] | None = None) -> int:
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    return main_in_temp_folder(run, __doc__, docs / "PERFORMANCE-agreement.md", argv)
 
 
 if __name__ == "__main__":

@@ -9,10 +9,8 @@ chart (drawn and rendered to PNG at 100 dpi), and writes the results as Markdown
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
@@ -20,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench_matrix import generate  # benchmarks/bench_matrix.py
-from machine import machine  # benchmarks/machine.py
+from machine import machine, main_in_temp_folder  # benchmarks/machine.py
 
 from crosscase.db.project import open_project
 
@@ -92,12 +90,7 @@ def run(out: Path | None, workdir: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/PERFORMANCE-cooccur.md"))
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        print(run(args.out, Path(tmp)))
-    return 0
+    return main_in_temp_folder(run, __doc__, Path("docs/PERFORMANCE-cooccur.md"), argv)
 
 
 if __name__ == "__main__":

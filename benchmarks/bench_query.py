@@ -9,15 +9,13 @@ exact text and citations, and a "query by case" matrix. Writes Markdown.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 from bench_matrix import CASES, CODES, CODINGS, DOCS_PER_CASE, _time, generate
-from machine import machine  # benchmarks/machine.py
+from machine import machine, main_in_temp_folder  # benchmarks/machine.py
 
 from crosscase.db.project import open_project
 
@@ -89,12 +87,7 @@ def run(out: Path | None, workdir: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/PERFORMANCE-query.md"))
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        print(run(args.out, Path(tmp)))
-    return 0
+    return main_in_temp_folder(run, __doc__, Path("docs/PERFORMANCE-query.md"), argv)
 
 
 if __name__ == "__main__":
