@@ -522,16 +522,13 @@ class Layout:
 def hidden_codings(session: Session, blind: Blind) -> np.ndarray:
     """The codings ``blind``'s viewer does not see: other coders' (or no coder's) in the
     documents of an open round they code in, as in the segments and document views."""
-    from sqlalchemy import or_, select
+    from sqlalchemy import select
 
     from crosscase.db.models import Coding
 
     if not blind.documents:
         return np.zeros(0, dtype=np.int64)
-    q = select(Coding.id).where(
-        Coding.document_id.in_(sorted(blind.documents)),
-        or_(Coding.coder_id.is_(None), Coding.coder_id != blind.coder_id),
-    )
+    q = select(Coding.id).where(blind.hidden())
     return np.asarray(session.scalars(q).all(), dtype=np.int64)
 
 

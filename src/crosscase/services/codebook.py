@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crosscase.db.models import Code, Coding
@@ -109,8 +109,7 @@ def counts(session: Session, blind: Blind | None = None) -> dict[int, int]:
     its coder codes blind are not counted."""
     q = select(Coding.code_id, func.count()).group_by(Coding.code_id)
     if blind is not None and blind.documents:
-        q = q.where(or_(Coding.document_id.not_in(sorted(blind.documents)),
-                        Coding.coder_id == blind.coder_id))
+        q = q.where(blind.visible())
     return {cid: n for cid, n in session.execute(q)}
 
 

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from crosscase.db.models import (
     Coder,
+    Coding,
     Document,
     Paragraph,
     ReliabilityRound,
@@ -164,6 +165,17 @@ class Blind:
 
     def hides(self, document_id: int, coder_id: int | None) -> bool:
         return document_id in self.documents and coder_id != self.coder_id
+
+    def hidden(self) -> ColumnElement[bool]:
+        """As SQL on ``coding``: the codings this viewer does not see (another
+        coder's, or no coder's, in a document they code blind)."""
+        return and_(Coding.document_id.in_(sorted(self.documents)),
+                    or_(Coding.coder_id.is_(None), Coding.coder_id != self.coder_id))
+
+    def visible(self) -> ColumnElement[bool]:
+        """As SQL on ``coding``: the codings this viewer sees (the rest)."""
+        return or_(Coding.document_id.not_in(sorted(self.documents)),
+                   Coding.coder_id == self.coder_id)
 
 
 def blind_for(session: Session, coder_name: str) -> Blind:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, TypedDict
 
-from sqlalchemy import Label, Select, or_, select
+from sqlalchemy import Label, Select, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 from sqlalchemy.sql.elements import KeyedColumnElement
@@ -155,8 +155,7 @@ def query(
         q = q.where(Coding.coder_id.in_(coder_ids))
     if blind is not None and blind.documents:
         # blind coding: in an open round's documents a coder of it sees only their own
-        q = q.where(or_(Coding.document_id.not_in(sorted(blind.documents)),
-                        Coding.coder_id == blind.coder_id))
+        q = q.where(blind.visible())
     return q
 
 
