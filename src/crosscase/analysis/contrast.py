@@ -48,8 +48,10 @@ def contrast(
     cols: str | ColumnSpec = "cases",
     rollup: bool = False,
     code_ids: list[int] | None = None,
+    coder_ids: list[int] | None = None,
 ) -> pd.DataFrame:
-    """One row per code found in either column.
+    """One row per code found in either column (with ``coder_ids``, counting only
+    those coders' codings).
 
     Columns: ``code_id``, ``path``, ``depth``, ``segments_a``, ``segments_b``,
     ``rate_a``, ``rate_b``, ``difference`` (rate_a - rate_b) and ``occurs``
@@ -57,7 +59,8 @@ def contrast(
     names (``a``, ``b``) and the ``definition``.
     """
     with frames.use_session(source) as session:
-        layout = Layout(session, cols=cols, rollup=rollup, code_ids=code_ids)
+        layout = Layout(session, cols=cols, rollup=rollup, code_ids=code_ids,
+                        coder_ids=coder_ids)
         ia = layout.column_position(col_a)
         ib = layout.column_position(col_b)
         if ia == ib:

@@ -42,6 +42,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     report.add_argument("--no-rollup", action="store_true",
                         help="count each code's own passages only; a theme with sub-codes "
                         "then also shows its count including them")
+    report.add_argument("--coder", nargs="+", dest="only_coders", metavar="NAME",
+                        help="count and quote only these coders' codings (default: "
+                        "everyone's); the note says whose")
     report.add_argument("--query", action="append", metavar="EXPR",
                         help="rows are coding queries instead of codes ('query by case'), "
                         "named by their expressions; may be repeated")
@@ -50,14 +53,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def report_options(args: argparse.Namespace, project: Any) -> dict[str, Any]:
     """The report's choices from the command line, codes and cases resolved."""
     from crosscase.exchange.reports.report_data import resolve_codes
-    from crosscase.services import cases
+    from crosscase.services import cases, coders
 
     with project.session() as s:
         code_ids = (resolve_codes(s, args.codes, descendants=not args.no_descendants)
                     if args.codes else None)
         case_ids = [cases.resolve(s, c) for c in args.cases] if args.cases else None
+        coder_ids = coders.resolve_many(s, args.only_coders)
     options: dict[str, Any] = {
         "code_ids": code_ids, "case_ids": case_ids, "rollup": not args.no_rollup,
+        "coder_ids": coder_ids,
     }
     if args.format == "docx":
         options.update(
@@ -79,6 +84,18 @@ def report_options(args: argparse.Namespace, project: Any) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.only_coders:
+        from crosscase.domain.errors import UsageError
+
+        if args.format not in ("docx", "xlsx"):
+            raise UsageError(f"--coder works with --format docx or xlsx, not {args.format} "
+                             "(which keeps every coding with its coder)")
+        if args.query:
+            raise UsageError("--query works without --coder (use BY coder:\"NAME\" in "
+                             "the query)")
+        if args.charts:
+            raise UsageError("--coder works without --charts (the charts count every "
+                             "coder's codings)")
     if args.query:
         return _query_report(args)
     with open_(args) as project:

@@ -58,7 +58,13 @@ from crosscase.exchange.reports.docx_styles import (
     define_styles,
     theme_style,
 )
-from crosscase.exchange.reports.report_data import CONTENT, ReportData, gather, write_private
+from crosscase.exchange.reports.report_data import (
+    CONTENT,
+    ReportData,
+    coders_sentence,
+    gather,
+    write_private,
+)
 from crosscase.services.codebook import CodeNode
 from crosscase.services.segments import Segment
 
@@ -138,13 +144,22 @@ def export_docx(
     max_quote_words: int | None = None,
     citations: str = "short",
     charts: Sequence[str] = (),
+    coder_ids: list[int] | None = None,
 ) -> Path:
     """Write the report to ``out`` (readable by its owner only) and return the path;
-    ``charts`` (kinds of :mod:`crosscase.exchange.charts`) follow the table as figures."""
+    ``charts`` (kinds of :mod:`crosscase.exchange.charts`) follow the table as figures.
+    With ``coder_ids`` only those coders' codings are counted and quoted (the charts,
+    which count everyone's, are then refused)."""
+    if charts and coder_ids is not None:
+        from crosscase.domain.errors import UsageError
+
+        raise UsageError("charts count every coder's codings: leave out the charts or "
+                         "the coder choice")
     data = gather(
         project, measure=measure, cols=cols, content=content, rollup=rollup,
         code_ids=code_ids, case_ids=case_ids, quotes_per_cell=quotes_per_cell,
         drop_empty=drop_empty, citations=citations, max_quote_words=max_quote_words,
+        coder_ids=coder_ids,
     )
     figures = None
     if charts:
@@ -590,6 +605,8 @@ def note_sentences(data: ReportData) -> list[str]:
                 "with the passages of all its sub-codes.")
     else:
         sentences.append(mx.spec.description)
+    if data.coders:
+        sentences.append(coders_sentence(data.coders))
     if data.shows("rating"):
         scale = ", ".join(data.scale)
         sentences.append(

@@ -69,6 +69,8 @@ class ReportData:
     parents: set[int] = field(default_factory=set)  # shown codes that have sub-codes
     #: the heading over the rows' names, where they are not codes (e.g. "Query")
     row_heading: str | None = None
+    #: the coders whose codings the report counts and quotes (empty: everyone's)
+    coders: list[str] = field(default_factory=list)
 
     def cell(self, code_id: int, key: int | str) -> ReportCell:
         return self.cells[(code_id, key)]
@@ -120,11 +122,14 @@ def gather(
     drop_empty: bool = False,
     citations: str = "short",
     max_quote_words: int | None = None,
+    coder_ids: list[int] | None = None,
 ) -> ReportData:
     """Everything a report shows. Rolled up by default: a theme's count includes its
     sub-codes' passages. Not rolled up, a code with sub-codes shows both counts
     ("0 segments; 5 incl. sub-codes"), so a rating never stands beside a count that
-    leaves out the evidence for it."""
+    leaves out the evidence for it. With ``coder_ids`` the counts, the quotes (pinned
+    ones too) and the cells' segments come from those coders' codings only, and the
+    note says whose."""
     m = lookup_measure(measure)
     wanted = check_content(content)
     if quotes_per_cell < 0:
@@ -138,13 +143,14 @@ def gather(
         layout = Layout(
             session, cols=cols, rollup=rollup, code_ids=code_ids, case_ids=case_ids,
             with_ids="quotes" in wanted, need_speakers=m.name == "participants",
+            coder_ids=coder_ids,
         )
         mx = layout.matrix(m.name)
         rolled_values = None
         if not rollup and layout.has_sub_codes:
             rolled_values = Layout(
                 session, cols=layout.spec, rollup=True, code_ids=code_ids, case_ids=case_ids,
-                need_speakers=m.name == "participants",
+                need_speakers=m.name == "participants", coder_ids=coder_ids,
             ).frame(m.name)
         by_case = layout.spec.by == "cases"
         row_ids = [r.code_id for r in mx.rows]
@@ -156,6 +162,9 @@ def gather(
             framework.pinned(session, row_ids, [int(k) for k in col_keys])
             if by_case and "quotes" in wanted else {}
         )
+        names = coder_names(session, coder_ids)
+        if coder_ids is not None:
+            pins = only_by(pins, names)
         fill: dict[tuple[int, int | str], list[Segment]] = {}
         if "quotes" in wanted and quotes_per_cell > 0 and row_ids and col_keys:
             most_pins = max((len(v) for v in pins.values()), default=0)
@@ -170,7 +179,7 @@ def gather(
 
         from crosscase.db.models import ProjectInfo
 
-        name = session.scalar(select(ProjectInfo.name).where(ProjectInfo.id == 1)) or ""
+        title = session.scalar(select(ProjectInfo.name).where(ProjectInfo.id == 1)) or ""
     cells: dict[tuple[int, int | str], ReportCell] = {}
     values = mx.values
     parents = {n.parent for n in nodes.values() if n.parent is not None}
@@ -204,7 +213,7 @@ def gather(
     if drop_empty:
         rows = [r for r in rows if not all(cells[(r.code_id, c.key)].empty for c in mx.cols)]
     return ReportData(
-        project_name=name,
+        project_name=title,
         matrix=mx,
         cells=cells,
         nodes=nodes,
@@ -216,7 +225,39 @@ def gather(
         citations=citations,
         max_quote_words=max_quote_words,
         parents={r.code_id for r in rows if r.code_id in parents},
+        coders=names,
     )
+
+
+def coder_names(session: Session, coder_ids: list[int] | None) -> list[str]:
+    """The names of the coders chosen, in the order chosen (none: no filter)."""
+    if not coder_ids:
+        return []
+    from sqlalchemy import select
+
+    from crosscase.db.models import Coder
+
+    found = {int(i): str(n) for i, n in session.execute(
+        select(Coder.id, Coder.name).where(Coder.id.in_(list(coder_ids))))}
+    return [found[i] for i in coder_ids if i in found]
+
+
+def only_by(pins: dict[tuple[int, int], list[Segment]], names: list[str]
+            ) -> dict[tuple[int, int], list[Segment]]:
+    """Pinned quotes coded by one of ``names`` only."""
+    chosen = set(names)
+    kept = {key: [q for q in quotes if q.coder in chosen] for key, quotes in pins.items()}
+    return {key: quotes for key, quotes in kept.items() if quotes}
+
+
+def coders_sentence(names: list[str]) -> str:
+    """Whose codings a filtered report counts, as a sentence for its note ("" for all)."""
+    if not names:
+        return ""
+    said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    whose = "coder" if len(names) == 1 else "coders"
+    return (f"Only the codings of {whose} {said} are counted and quoted; other coders' "
+            "codings are left out.")
 
 
 def resolve_codes(session: Session, specs: Iterable[str], *,

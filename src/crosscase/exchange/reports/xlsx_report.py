@@ -25,7 +25,12 @@ from crosscase.analysis.matrix import Layout, Matrix, validate_cases
 from crosscase.analysis.measures import MEASURES, ROLLUP_NOTE
 from crosscase.analysis.measures import measure as lookup_measure
 from crosscase.exchange.reports.cells import excel_text
-from crosscase.exchange.reports.report_data import write_private
+from crosscase.exchange.reports.report_data import (
+    coder_names,
+    coders_sentence,
+    only_by,
+    write_private,
+)
 from crosscase.exchange.reports.xlsx_layout import (
     HEADER_FILL,
     FrameworkRow,
@@ -95,11 +100,14 @@ def export_xlsx(
     code_ids: list[int] | None = None,
     case_ids: list[int] | None = None,
     segments_sheet: bool = True,
+    coder_ids: list[int] | None = None,
     **_ignored: Any,
 ) -> Path:
     """Write the workbook to ``out`` (readable by its owner only) and return the path.
 
     ``measures`` (or one ``measure``) chooses the measure sheets; all by default.
+    With ``coder_ids`` the measures, the contrast, the segments and the framework's
+    pinned quotes come from those coders' codings only, and the notes say whose.
     Options meant for the Word report (``content``, ``title`` ...) are ignored.
     """
     if measures is None:
@@ -109,12 +117,13 @@ def export_xlsx(
     with frames.use_session(project) as session:
         validate_cases(session, case_ids)
         layout = Layout(session, cols=cols, rollup=rollup, code_ids=code_ids, case_ids=case_ids,
-                        need_speakers="participants" in names)
+                        need_speakers="participants" in names, coder_ids=coder_ids)
         matrices = [layout.matrix(n) for n in names]
         contrast_df: pd.DataFrame | None = None
         if layout.spec.by == "cases" and len(layout.cols) >= 2:
             contrast_df = contrast(session, layout.cols[0].key, layout.cols[1].key,
-                                   cols=layout.spec, rollup=rollup, code_ids=code_ids)
+                                   cols=layout.spec, rollup=rollup, code_ids=code_ids,
+                                   coder_ids=coder_ids)
         row_ids = [r.code_id for r in layout.rows]
         nodes = codebook.tree(session)
         seg_rows: list[dict[str, Any]] = []
@@ -124,12 +133,15 @@ def export_xlsx(
                 if rollup else row_ids
             )
             for seg in segments.fetch(session, code_ids=wanted, case_ids=case_ids,
-                                      per_passage=True):
+                                      per_passage=True, coder_ids=coder_ids):
                 d = seg.as_json()
                 d["citation"] = seg.citation()
                 seg_rows.append({k: d.get(k) for k in SEGMENT_COLUMNS})
         cells = framework.cells(session, row_ids, case_ids)
         pins = framework.pinned(session, row_ids, case_ids)
+        whose = coder_names(session, coder_ids)
+        if coder_ids is not None:
+            pins = only_by(pins, whose)
         if layout.spec.by == "cases":
             fw_cases = [(int(c.key), c.name) for c in layout.cols]
         else:
@@ -139,12 +151,14 @@ def export_xlsx(
     fw_rows = [FrameworkRow(r.code_id, r.path, r.depth) for r in layout.rows]
     taken: set[str] = set()
     sheets: list[tuple[str, pd.DataFrame, SheetMeta]] = []
+    filtered = coders_sentence(whose)
     for mx in matrices:
         sheets.append((sheet_name(MEASURES[mx.measure].label, taken), _matrix_frame(mx),
-                       {"kind": "matrix", "matrix": mx}))
+                       {"kind": "matrix", "matrix": mx, "note": filtered}))
     contrast_note = ""
     if contrast_df is not None:
-        contrast_note = contrast_definition(contrast_df, rollup)
+        contrast_note = " ".join(
+            x for x in (contrast_definition(contrast_df, rollup), filtered) if x)
         frame = contrast_df.rename(columns={"path": "code"})[CONTRAST_COLUMNS]
         sheets.append((sheet_name("Contrast", taken), frame.reset_index(drop=True),
                        {"kind": "contrast", "note": contrast_note}))
@@ -159,6 +173,8 @@ def export_xlsx(
         ("Roll-up", "yes" if rollup else "no"),
         ("Rating scale", ", ".join(scale) + " (lowest first)"),
     ] + [(MEASURES[m.measure].label, m.definition) for m in matrices]
+    if filtered:
+        notes.insert(1, ("Coders", filtered))
     if contrast_note:
         notes.append(("Contrast", contrast_note))
     sheets.append((sheet_name("Notes", taken), pd.DataFrame(notes, columns=["item", "note"]),
@@ -239,7 +255,7 @@ def _format(ws: Worksheet, df: pd.DataFrame, meta: SheetMeta) -> None:
             ws.cell(row=i, column=1).alignment = Alignment(indent=r.depth - base)
             for j in range(3, 3 + len(mx.cols)):
                 ws.cell(row=i, column=j).number_format = "0" if integer else "0.00"
-        note = mx.definition
+        note = " ".join(x for x in (mx.definition, meta.get("note", "")) if x)
     elif meta["kind"] == "contrast":
         ws.freeze_panes = "B2"
         for i in range(2, len(df) + 2):
