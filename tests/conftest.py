@@ -17,6 +17,8 @@ import pytest  # noqa: E402
 from crosscase.db.project import Project  # noqa: E402
 from crosscase.services.projects import new_project  # noqa: E402
 
+pytest_plugins = ["pgfixtures"]  # pg_server, pg_url: a private PostgreSQL server
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[Project]:

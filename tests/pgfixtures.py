@@ -1,0 +1,41 @@
+"""PostgreSQL fixtures, registered by tests/conftest.py.
+
+``pg_server`` starts one private server for the whole run, the first time a
+test asks for it (runs that need no PostgreSQL never start one). ``pg_url``
+is a fresh empty database on it for one test, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from pgserver import PostgresError, PostgresServer
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """The run's PostgreSQL server. Fails (never skips) when it cannot be started."""
+    server = PostgresServer()
+    problem = None
+    try:
+        server.start()
+    except PostgresError as exc:
+        problem = str(exc)
+    if problem is not None:  # outside the except block: the one line, without the chain
+        pytest.fail(problem, pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: PostgresServer) -> Iterator[str]:
+    """The superuser's URL of a new, empty database, dropped after the test."""
+    url = pg_server.create_database()
+    try:
+        yield url
+    finally:
+        pg_server.drop_database(urlsplit(url).path.lstrip("/"))
