@@ -11,6 +11,7 @@ no SQLite-only types or SQL here.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -24,7 +25,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    declared_attr,
+    deferred,
+    mapped_column,
+    relationship,
+)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -43,7 +51,24 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class ProjectInfo(Base):
+class Versioned:
+    """A row people edit in place (names, memos, definitions, values, judgements).
+
+    ``version`` grows by one on every update of the row. The ORM writes each
+    update as ``UPDATE ... WHERE id = ? AND version = <the version read>``, so
+    of two writers who read the same version only the first succeeds; the
+    second is refused (``crosscase.db.versions``) and nothing is overwritten
+    silently, on a shared server as in a file.
+    """
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - SQLAlchemy's declared attribute
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class ProjectInfo(Versioned, Base):
     """One row: the project's own settings."""
 
     __tablename__ = "project"
@@ -62,9 +87,13 @@ class Coder(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     guid: Mapped[str | None] = mapped_column(String(40))
+    #: on a shared server: the database login that works as this coder
+    login: Mapped[str | None] = mapped_column(String(63), unique=True)
+    #: on a shared server: owner, manager, coder or reader
+    role: Mapped[str] = mapped_column(String(20), default="coder", server_default="coder")
 
 
-class Case(Base):
+class Case(Versioned, Base):
     __tablename__ = "case"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300), unique=True)
@@ -76,7 +105,7 @@ class Case(Base):
     documents: Mapped[list[Document]] = relationship(back_populates="case")
 
 
-class Document(Base):
+class Document(Versioned, Base):
     __tablename__ = "document"
     __table_args__ = (UniqueConstraint("case_id", "name", name="uq_document_case_name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,7 +147,7 @@ class Page(Base):
     __table_args__ = (Index("ix_page_doc_start", "document_id", "start"),)
 
 
-class Participant(Base):
+class Participant(Versioned, Base):
     """A speaker in a case's transcripts, with attributes such as role."""
 
     __tablename__ = "participant"
@@ -156,7 +185,7 @@ class Annotation(Base):
     author: Mapped[str | None] = mapped_column(String(200))
 
 
-class Attribute(Base):
+class Attribute(Versioned, Base):
     """A typed attribute defined for cases, documents or participants."""
 
     __tablename__ = "attribute"
@@ -172,7 +201,7 @@ class Attribute(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class CaseValue(Base):
+class CaseValue(Versioned, Base):
     __tablename__ = "case_value"
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), primary_key=True)
     attribute_id: Mapped[int] = mapped_column(
@@ -181,7 +210,7 @@ class CaseValue(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-class DocumentValue(Base):
+class DocumentValue(Versioned, Base):
     __tablename__ = "document_value"
     document_id: Mapped[int] = mapped_column(
         ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
@@ -192,7 +221,7 @@ class DocumentValue(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-class ParticipantValue(Base):
+class ParticipantValue(Versioned, Base):
     __tablename__ = "participant_value"
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True
@@ -203,7 +232,7 @@ class ParticipantValue(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-class Code(Base):
+class Code(Versioned, Base):
     __tablename__ = "code"
     id: Mapped[int] = mapped_column(primary_key=True)
     parent_id: Mapped[int | None] = mapped_column(
@@ -220,7 +249,7 @@ class Code(Base):
     guid: Mapped[str | None] = mapped_column(String(40))
 
 
-class Coding(Base):
+class Coding(Versioned, Base):
     __tablename__ = "coding"
     __table_args__ = (
         CheckConstraint('"start" >= 0 AND "end" > "start"', name="span"),
@@ -261,7 +290,7 @@ class DocumentSetMember(Base):
     )
 
 
-class FrameworkCell(Base):
+class FrameworkCell(Versioned, Base):
     """The researcher's judgement for one code in one case."""
 
     __tablename__ = "framework_cell"
@@ -345,6 +374,20 @@ class Event(Base):
     coder: Mapped[str | None] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(100))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class ChangeRecord(Base):
+    """The change log: every command's :class:`~crosscase.domain.changes.Change`, in
+    commit order, so other clients of a shared project can apply it."""
+
+    __tablename__ = "change_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="SET NULL"))
+    #: the program instance that made it (it ignores its own announcements)
+    client: Mapped[str] = mapped_column(String(40), default="")
+    #: the change as JSON (``Change.to_json``)
+    change: Mapped[str] = mapped_column(Text)
 
 
 #: a row a memo can sit on

@@ -10,7 +10,7 @@ ScriptDirectory reports, in order.
 from __future__ import annotations
 
 #: every migration's revision, oldest first
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
 
 #: the revision a new project is stamped with and an older one upgraded to
 HEAD: str = REVISIONS[-1]
