@@ -21,6 +21,11 @@ passages.
     >>> co.counts()                                       # code x code, overall
     >>> co.counts(case_id)                                # one column
     >>> overlapping_passages(project, a_id, b_id, case_id)
+
+A viewer who codes blind (a coder of an open reliability round, see
+:class:`~crosscase.services.rounds.Blind`) passes their ``blind``: other
+coders' codings of the round's documents then neither count nor meet, as in
+the matrix and the segments.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from crosscase.analysis.columns import Column, ColumnSpec
 from crosscase.analysis.matrix import Layout, MatrixRow, fetch_segments, validate_cases
 from crosscase.domain.errors import UsageError
 from crosscase.services import codebook
+from crosscase.services.rounds import Blind
 from crosscase.services.segments import Segment
 
 if TYPE_CHECKING:
@@ -234,14 +240,14 @@ def _overlap_pairs(layout: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _layout(
     session: Session, code_ids: list[int] | None, cols: str | ColumnSpec, rollup: bool,
-    case_ids: list[int] | None, with_ids: bool = False,
+    case_ids: list[int] | None, with_ids: bool = False, blind: Blind | None = None,
 ) -> Layout:
     validate_cases(session, case_ids)
     ids = leaf_codes(session) if code_ids is None else list(code_ids)
     if not ids:
         raise UsageError("no codes to compare")
     return Layout(session, cols=cols, rollup=rollup, code_ids=ids, case_ids=case_ids,
-                  with_ids=with_ids)
+                  with_ids=with_ids, blind=blind)
 
 
 def compute_cooccurrence(
@@ -251,10 +257,12 @@ def compute_cooccurrence(
     cols: str | ColumnSpec = "cases",
     rollup: bool = False,
     case_ids: list[int] | None = None,
+    blind: Blind | None = None,
 ) -> Cooccurrence:
-    """Co-occurrence of ``code_ids`` (default: every code without sub-codes) by ``cols``."""
+    """Co-occurrence of ``code_ids`` (default: every code without sub-codes) by ``cols``;
+    with ``blind``, of the codings its viewer sees."""
     with frames.use_session(source) as session:
-        layout = _layout(session, code_ids, cols, rollup, case_ids)
+        layout = _layout(session, code_ids, cols, rollup, case_ids, blind=blind)
         return _compute(layout)
 
 
@@ -304,13 +312,15 @@ def overlapping_passages(
     cols: str | ColumnSpec = "cases",
     rollup: bool = False,
     case_ids: list[int] | None = None,
+    blind: Blind | None = None,
 ) -> list[OverlapPair]:
     """The co-occurrences of codes ``a`` and ``b`` (in column ``key``, or all), in
-    document order, each with both segments and their citations."""
+    document order, each with both segments and their citations; with ``blind``,
+    among the codings its viewer sees."""
     if a == b:
         raise UsageError("choose two different codes")
     with frames.use_session(source) as session:
-        layout = _layout(session, [a, b], cols, rollup, case_ids, with_ids=True)
+        layout = _layout(session, [a, b], cols, rollup, case_ids, with_ids=True, blind=blind)
         i, j, shared = _overlap_pairs(layout)
         p = layout.passages
         if key is not None:

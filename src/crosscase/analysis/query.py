@@ -37,6 +37,10 @@ per document, offsets in code points):
 
 Keywords are case-insensitive. A mistake raises :class:`QueryError`, which
 knows the position of the mistake and draws a caret under it.
+
+A query reads the codings its viewer sees: given the ``blind`` of a coder in
+an open reliability round (:class:`~crosscase.services.rounds.Blind`), other
+coders' codings of the round's documents are not read, as in the matrix.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ from crosscase.db.models import (
 )
 from crosscase.domain.errors import CrosscaseError, UsageError
 from crosscase.services import codebook
+from crosscase.services.rounds import Blind
 from crosscase.services.segments import Segment, participant_labels
 
 if TYPE_CHECKING:
@@ -461,6 +466,8 @@ class _Context:
     word_bounds: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
     units: dict[tuple[str, int], list[Span]] = field(default_factory=dict)
     doc_case: dict[int, int] = field(default_factory=dict)
+    #: the viewer's blindness: other coders' codings in its documents are not read
+    blind: Blind | None = None
 
     def text(self, doc: int) -> str:
         if doc not in self.texts:
@@ -506,6 +513,8 @@ def _code_spans(ctx: _Context, ref: CodeRef, coders: frozenset[int] | None) -> S
     q = select(Coding.document_id, Coding.start, Coding.end).where(Coding.code_id.in_(ids))
     if coders is not None:
         q = q.where(Coding.coder_id.in_(sorted(coders)))
+    if ctx.blind is not None and ctx.blind.documents:
+        q = q.where(ctx.blind.visible())
     raw: dict[int, list[Span]] = {}
     for doc, s, e in ctx.session.execute(q):
         raw.setdefault(int(doc), []).append((int(s), int(e)))
@@ -712,11 +721,13 @@ def _same_value(stored: str, wanted: str) -> bool:
         return False
 
 
-def evaluate(session: Session, expr: str | Node, *, text: str | None = None) -> Spans:
-    """What a query finds, per document: sorted spans (offsets in code points)."""
+def evaluate(session: Session, expr: str | Node, *, text: str | None = None,
+             blind: Blind | None = None) -> Spans:
+    """What a query finds, per document: sorted spans (offsets in code points); with
+    ``blind``, in the codings its viewer sees."""
     source = expr if isinstance(expr, str) else (text or "")
     node = parse(expr) if isinstance(expr, str) else expr
-    ctx = _Context(session, source, codebook.tree(session))
+    ctx = _Context(session, source, codebook.tree(session), blind=blind)
     return _evaluate(ctx, node, None)
 
 
@@ -750,12 +761,13 @@ class QueryResult:
         return out
 
 
-def run(source: Project | Session, expr: str) -> QueryResult:
-    """Run a query: its segments in document order, each with its exact text and citation."""
+def run(source: Project | Session, expr: str, *, blind: Blind | None = None) -> QueryResult:
+    """Run a query: its segments in document order, each with its exact text and citation
+    (with ``blind``, found in the codings its viewer sees)."""
     from crosscase.analysis.frames import use_session
 
     with use_session(source) as session:
-        return _results(session, expr, evaluate(session, expr))
+        return _results(session, expr, evaluate(session, expr, blind=blind))
 
 
 def _results(session: Session, expr: str, spans: Spans) -> QueryResult:
@@ -834,16 +846,18 @@ def query_matrix(
     cols: str = "cases",
     measure: str = "segments",
     case_ids: list[int] | None = None,
+    blind: Blind | None = None,
 ) -> Any:
     """A matrix whose rows are queries ("query by case"): one row per expression,
-    its cells counted over the segments the query finds, by the matrix's rules."""
+    its cells counted over the segments the query finds, by the matrix's rules
+    (with ``blind``, in the codings its viewer sees)."""
     from crosscase.analysis.frames import use_session
     from crosscase.analysis.matrix import compute_span_rows
 
     if not expressions:
         raise UsageError("give at least one query")
     with use_session(source) as session:
-        rows = [(expr, evaluate(session, expr)) for expr in expressions]
+        rows = [(expr, evaluate(session, expr, blind=blind)) for expr in expressions]
         return compute_span_rows(session, rows, cols=cols, measure=measure, case_ids=case_ids)
 
 

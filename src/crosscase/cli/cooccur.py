@@ -41,15 +41,17 @@ def run(args: argparse.Namespace) -> int:
     with open_(args) as project:
         from crosscase.analysis.cooccurrence import compute_cooccurrence
         from crosscase.exchange.reports import cooccurrence_files as files
-        from crosscase.services import cases, codebook
+        from crosscase.services import cases, codebook, rounds
 
         with project.session() as s:
             code_ids = [codebook.resolve(s, c) for c in args.codes] if args.codes else None
             case_ids = [cases.resolve(s, c) for c in args.case] if args.case else None
+            # a coder of an open reliability round sees only their own codings in its documents
+            blind = rounds.blind_for(s, project.coder_name)
         if code_ids is not None and len(set(code_ids)) < 2:
             raise UsageError("name at least two different codes")
         co = compute_cooccurrence(project, code_ids=code_ids, cols=args.cols,
-                                  rollup=args.rollup, case_ids=case_ids)
+                                  rollup=args.rollup, case_ids=case_ids, blind=blind)
         if args.out is not None:
             if fmt == "table":
                 fmt = "csv" if args.out.suffix.lower() != ".json" else "json"

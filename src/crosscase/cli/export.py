@@ -129,16 +129,17 @@ def _query_report(args: argparse.Namespace) -> int:
                          "sub-codes)")
     try:
         with open_(args) as project, project.session() as s:
-            from crosscase.services import cases
+            from crosscase.services import cases, rounds
 
             case_ids = [cases.resolve(s, c) for c in args.cases] if args.cases else None
+            blind = rounds.blind_for(s, project.coder_name)
             if args.format == "docx":
                 query_reports.export_query_docx(
                     s, args.out, list(args.query), case_ids=case_ids, title=args.title,
-                    drop_empty=args.drop_empty, transpose=args.transpose)
+                    drop_empty=args.drop_empty, transpose=args.transpose, blind=blind)
             else:
                 query_reports.export_query_xlsx(s, args.out, list(args.query),
-                                                case_ids=case_ids)
+                                                case_ids=case_ids, blind=blind)
     except query.QueryError as exc:
         print(f"crosscase: {shown(exc.message)}", file=sys.stderr)
         print(exc.pointer(), file=sys.stderr)

@@ -98,9 +98,10 @@ def _query_rows(args: argparse.Namespace) -> int:
                          "(use BY coder:\"NAME\" in the query, \"CODE\"/* for its sub-codes)")
     try:
         with open_(args) as project, project.session() as s:
-            from crosscase.services import cases
+            from crosscase.services import cases, rounds
 
             case_ids = [cases.resolve(s, c) for c in args.case] if args.case else None
+            blind = rounds.blind_for(s, project.coder_name)
             for expr in args.query:
                 query.check(s, expr)
             if args.format in ("xlsx", "docx"):
@@ -109,11 +110,12 @@ def _query_rows(args: argparse.Namespace) -> int:
                 write = (query_reports.export_query_docx if args.format == "docx"
                          else query_reports.export_query_xlsx)
                 write(s, args.out, list(args.query), measure=args.measure, cols=args.cols,
-                      case_ids=case_ids)
+                      case_ids=case_ids, blind=blind)
                 print(shown(f"wrote {args.out}"))
                 return 0
             matrix = query.query_matrix(s, list(args.query), cols=args.cols,
-                                        measure=args.measure, case_ids=case_ids)
+                                        measure=args.measure, case_ids=case_ids,
+                                        blind=blind)
     except query.QueryError as exc:
         print(f"crosscase: {shown(exc.message)}", file=sys.stderr)
         print(exc.pointer(), file=sys.stderr)

@@ -62,9 +62,12 @@ def run(args: argparse.Namespace) -> int:
                 print(shown(f"deleted query '{args.delete}'"))
                 return 0
             with project.session() as s:
+                from crosscase.services import rounds
+
                 expr = args.expression or query.saved_expression(s, args.run)
                 query.check(s, expr)
-                result = query.run(s, expr)
+                # a coder of an open reliability round reads only their own codings there
+                result = query.run(s, expr, blind=rounds.blind_for(s, project.coder_name))
                 save_code = None
                 if args.save_as:
                     from crosscase.commands.queries import save_as_code
@@ -108,5 +111,6 @@ def _open(args: argparse.Namespace, writes: bool) -> Project:
     from crosscase.db.project import open_project
 
     project = open_project(Path(args.project_path), readonly=True)
+    project.coder_name = common.coder_name(args)  # whose view the query reads
     common.started()
     return project

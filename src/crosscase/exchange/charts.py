@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from crosscase.db.project import Project
+    from crosscase.services.rounds import Blind
 
 KINDS = ("heatmap", "cooccur", "profiles", "portrait")
 FORMATS = ("svg", "png", "pdf")
@@ -335,15 +336,17 @@ def cooccur(
     source: Project | Session, *, code_ids: list[int] | None = None,
     cols: str | ColumnSpec = "cases", column: int | str | None = None, value: str = "count",
     rollup: bool = False, case_ids: list[int] | None = None, title: bool = True,
+    blind: Blind | None = None,
 ) -> Chart:
     """Codes by codes: co-occurrences (``value="count"``) or the c coefficient (``"c"``),
-    overall or in one ``column`` (a case's name or id)."""
+    overall or in one ``column`` (a case's name or id); with ``blind``, of the codings
+    its viewer sees."""
     from crosscase.analysis.cooccurrence import compute_cooccurrence
 
     if value not in ("count", "c"):
         raise UsageError("value must be count or c")
     co = compute_cooccurrence(source, code_ids=code_ids, cols=cols, rollup=rollup,
-                              case_ids=case_ids)
+                              case_ids=case_ids, blind=blind)
     key = None if column is None else co.cols[co.column_position(column)].key
     where = "all columns" if key is None else co.cols[co.column_position(key)].name
     data = co.frame(key, value=value)

@@ -29,19 +29,20 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from crosscase.db.project import Project
+    from crosscase.services.rounds import Blind
 
 SEGMENT_COLUMNS = ["query", "case", "document", "speaker", "paragraph", "page", "start", "end",
                    "text", "citation"]
 
 
-def _evaluated(session: Session, expressions: Sequence[str]
+def _evaluated(session: Session, expressions: Sequence[str], blind: Blind | None = None
                ) -> list[tuple[str, dict[int, list[tuple[int, int]]]]]:
     if not expressions:
         raise UsageError("give at least one query")
     rows = []
     for expr in expressions:
         query.check(session, expr)
-        rows.append((expr, query.evaluate(session, expr)))
+        rows.append((expr, query.evaluate(session, expr, blind=blind)))
     return rows
 
 
@@ -61,12 +62,14 @@ def query_report_data(
     cols: str | ColumnSpec = "cases",
     case_ids: list[int] | None = None,
     drop_empty: bool = False,
+    blind: Blind | None = None,
 ) -> ReportData:
     """The report's data for query rows: counts only (framework summaries, ratings
-    and pinned quotes belong to codes, not to queries)."""
+    and pinned quotes belong to codes, not to queries); with ``blind``, the queries
+    read the codings its viewer sees."""
     m = lookup_measure(measure)
     with frames.use_session(project) as session:
-        mx = compute_span_rows(session, _evaluated(session, expressions), cols=cols,
+        mx = compute_span_rows(session, _evaluated(session, expressions, blind), cols=cols,
                                measure=m.name, case_ids=case_ids)
         name = _project_name(session)
     cells: dict[tuple[int, int | str], ReportCell] = {}
@@ -102,6 +105,7 @@ def export_query_docx(
     table_number: int = 1,
     drop_empty: bool = False,
     transpose: bool = False,
+    blind: Blind | None = None,
     **_ignored: Any,
 ) -> Path:
     """The query-by-case table as a Word document (caption, table, note), written
@@ -109,7 +113,7 @@ def export_query_docx(
     from crosscase.exchange.reports.docx_report import build_document
 
     data = query_report_data(project, expressions, measure=measure, cols=cols,
-                             case_ids=case_ids, drop_empty=drop_empty)
+                             case_ids=case_ids, drop_empty=drop_empty, blind=blind)
     doc = build_document(data, title=title or default_title(data.matrix),
                          table_number=table_number, appendix=False, transpose=transpose)
     return write_private(Path(out), lambda p: doc.save(str(p)))
@@ -125,6 +129,7 @@ def export_query_xlsx(
     cols: str | ColumnSpec = "cases",
     case_ids: list[int] | None = None,
     segments_sheet: bool = True,
+    blind: Blind | None = None,
     **_ignored: Any,
 ) -> Path:
     """The query-by-case tables in Excel: a sheet per measure (queries down, columns
@@ -136,7 +141,7 @@ def export_query_xlsx(
     else:
         names = [lookup_measure(m).name for m in measures]
     with frames.use_session(project) as session:
-        rows = _evaluated(session, expressions)
+        rows = _evaluated(session, expressions, blind)
         matrices = [compute_span_rows(session, rows, cols=cols, measure=n, case_ids=case_ids)
                     for n in names]
         found: list[dict[str, Any]] = []

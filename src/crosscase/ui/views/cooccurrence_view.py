@@ -112,6 +112,15 @@ class CooccurrenceView(QWidget):
         context.change_applied.connect(self.apply_change)
         self.refresh()
 
+    def _blind(self) -> Any:
+        """What the coder may see: blind in the documents of an open round they are in
+        (read in the worker, like the table)."""
+        from crosscase.services import rounds
+
+        project = self.context.project
+        with project.session() as s:
+            return rounds.blind_for(s, project.coder_name)
+
     @property
     def settled(self) -> bool:
         """Nothing pending: no recomputation due or running."""
@@ -152,7 +161,7 @@ class CooccurrenceView(QWidget):
             if generation == self._generation:
                 self._show(result)
 
-        self._run(lambda: compute_cooccurrence(project), show)
+        self._run(lambda: compute_cooccurrence(project, blind=self._blind()), show)
 
     def _show(self, result: Cooccurrence) -> None:
         self.result = result
@@ -211,7 +220,7 @@ class CooccurrenceView(QWidget):
         generation = self._chart_generation
 
         def build() -> Any:
-            return charts.cooccur(project, column=key, value=value)
+            return charts.cooccur(project, column=key, value=value, blind=self._blind())
 
         def place(chart: Any) -> None:
             if generation == self._chart_generation:
@@ -266,7 +275,7 @@ class CooccurrenceView(QWidget):
                              (pair.a.document_id, pair.start, pair.end))
                 self.passages.addItem(item)
 
-        self._run(lambda: overlapping_passages(project, a, b, key), done)
+        self._run(lambda: overlapping_passages(project, a, b, key, blind=self._blind()), done)
 
     def _on_passage(self, item: QListWidgetItem) -> None:
         doc, start, end = item.data(Qt.ItemDataRole.UserRole)

@@ -73,8 +73,11 @@ def _run(project: Any, expr: str) -> tuple[str, list[Found]] | query.QueryError:
 
     try:
         with project.session() as s:
+            from crosscase.services import rounds
+
             query.check(s, expr)
-            result = query.run(s, expr)
+            # a coder of an open reliability round reads only their own codings there
+            result = query.run(s, expr, blind=rounds.blind_for(s, project.coder_name))
             docs = sorted({g.document_id for g in result.segments})
             texts = dict(s.execute(select(Document.id, Document.text)
                                    .where(Document.id.in_(docs))).all()) if docs else {}
