@@ -72,6 +72,36 @@ _NUMBERED_SHARE = 0.8  # of the lines numbered, and of those, rising from the on
 # ("MARGARET HOLT" then "    My father worked there ...").
 _CAPS_NAME = re.compile(r"[^\W\d_][^\W\d_.'’\-]*(?:[ .'’\-]{1,2}[^\W\d_][^\W\d_'’\-]*){0,3}\.?")
 
+# Court and deposition transcripts: "Q." / "A." (or "Q" / "A" and a tab or two
+# spaces) open the examiner's questions and the witness's answers. Two spaces or
+# a tab is a sure sign; "A. " with one space could begin "A. Smith: ...", so
+# that reading is only tried when no other label fits.
+_QA_STRONG = re.compile(r"(?P<name>[QA])(?:\.?(?:\t|[ ]{2,})|\.[ \t]*$)(?P<rest>.*)", re.DOTALL)
+_QA_WEAK = re.compile(r"(?P<name>[QA])\.[ ](?=\S)(?P<rest>.*)", re.DOTALL)
+# Who asks the questions from here on: "BY MR. SMITH:", "CROSS-EXAMINATION BY MS. LEE:".
+# The line is in capitals; it heads the questions and is nobody's turn.
+_EXAMINER = re.compile(
+    r"(?:[A-Z][A-Z\-]*[ \t]+)*?BY[ \t]+(?P<name>[A-Z][A-Z.'’\-]*(?:[ \t]+[A-Z][A-Z.'’\-]*){0,3})"
+    r"[ \t]*:?"
+)
+# A heading of the examination ("DIRECT EXAMINATION", "CROSS-EXAMINATION"): nobody's turn.
+_EXAMINATION = re.compile(r"[A-Z][A-Z \t\-]*EXAMINATION[A-Z \t\-]*")
+
+# Subtitle files (WebVTT, SubRip), as meeting software writes transcripts: a cue
+# is an optional identifier line, a timing line, then its text; the speaker is a
+# voice tag ("<v Jane Doe>Hello</v>") or a label ("Jane Doe: Hello").
+_CUE_TIME = r"(?:\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}"
+_CUE_TIMING = re.compile(rf"(?P<start>{_CUE_TIME})[ \t]+-->[ \t]+{_CUE_TIME}(?:[ \t].*)?")
+_VOICE = re.compile(r"<v(?:\.[^\s>]+)*[ \t]+(?P<name>[^>\n]{1,60})>")
+
+# A timecode alone on its line ("00:00:17", "[00:00:44]"): it marks the turn below it.
+_TIMECODE_LINE = re.compile(rf"[\[(]?(?P<ts>{_TSC}|{_TIMECODE})[\])]?")
+
+# "Use the full name the first time a speaker appears, initials thereafter"
+# (transcription guides of oral-history programmes): initials of two to four
+# capitals stand for the one full name they abbreviate.
+_INITIALS_ONLY = re.compile(r"[A-Z]{2,4}")
+
 _MAX_WORDS_IN_NAME = 4
 _MAX_NAME_CHARS = 40
 _HEAD_CHARS = 120  # a label sits at the start of a line; only that much is matched
@@ -130,7 +160,7 @@ _ROLES = _words(
 class _Label:
     name: str
     timestamp: str | None
-    kind: str  # "colon", "dash", "bracket", "header"
+    kind: str  # "colon", "dash", "bracket", "header", "qa", "qa1", "initials", "caps"
     alone: bool  # the label is all there is on its line
     body: int = 0  # where the spoken words start in the line
 
@@ -174,6 +204,10 @@ def label_at(line: str) -> _Label | None:
             ts = _clean_ts(m.group("ts1"), m.group("ts2"), m.group("ts3"))
             return _Label(m.group("name").strip(), ts, "bracket", not m.group("rest").strip(),
                           lead + m.start("rest"))
+    qa = _QA_STRONG.match(head)
+    if qa is not None:
+        return _Label(qa.group("name"), None, "qa", not qa.group("rest").strip(),
+                      lead + qa.start("rest"))
     m = _COLON.match(head)
     kind = "colon"
     if m is None:
@@ -186,6 +220,9 @@ def label_at(line: str) -> _Label | None:
             alone = not m.group("rest").strip() and len(line.strip()) <= len(head)
             return _Label(name, ts, kind, alone, lead + m.start("rest"))
         return None
+    qa = _QA_WEAK.match(head)
+    if qa is not None:
+        return _Label(qa.group("name"), None, "qa1", False, lead + qa.start("rest"))
     m = _HEADER.match(head)
     if m is not None and len(line.strip()) <= len(head):
         name = m.group("name").strip()
@@ -253,6 +290,8 @@ def _initials_turns(text: str, paragraphs: list[Paragraph]) -> list[Turn] | None
         speakers = repeated
     else:
         return None
+    if speakers <= {"Q", "A"} and not in_legend:
+        return None  # questions and answers: read with their colloquy in _turns
     accepted = [(i, lb) for i, lb in found if lb.name in speakers]
     if len(accepted) < 2:
         return None
@@ -280,7 +319,8 @@ def starts_turn(line: str) -> bool:
     Importers that join wrapped lines into one paragraph (PDF, Markdown) ask
     this so that they never join two speakers' lines into one paragraph.
     """
-    return label_at(line) is not None
+    label = label_at(line)
+    return label is not None and label.kind != "qa1"  # "A. Smith" may be wrapped prose
 
 
 def paragraphs_of(text: str) -> list[Paragraph]:
@@ -354,15 +394,117 @@ def turns_of(text: str, paragraphs: list[Paragraph]) -> list[Turn]:
     after the first turn and has the same form. So a report with one "Note:"
     or a few "Figure 2:" lines does not become a transcript. In a transcript
     with a column of line numbers the labels are looked for after the number;
-    a turn still starts where its first line does.
+    a turn still starts where its first line does. A subtitle file (WebVTT,
+    SubRip) is read cue by cue.
     """
     if not paragraphs:
         return []
+    cues = _cue_turns(text, paragraphs)
+    if cues is not None:
+        return cues
     views = _numbered_lines(text, paragraphs)
     if views is None:
         return _turns(text, paragraphs)
     line_start = {view.start: para.start for view, para in zip(views, paragraphs, strict=True)}
     return [replace(t, start=line_start.get(t.start, t.start)) for t in _turns(text, views)]
+
+
+def _next_line(text: str, above: Paragraph, below: Paragraph) -> bool:
+    """Whether ``below`` is on the line right under ``above`` (no blank line between)."""
+    return text.count("\n", above.end, below.start) == 1
+
+
+def _cue_turns(text: str, paragraphs: list[Paragraph]) -> list[Turn] | None:
+    """Turns of a subtitle file, or None if ``text`` is not one.
+
+    A turn starts at the cue (its identifier line, or its timing line) whose
+    text opens with a speaker, takes the cue's start time as its timestamp and
+    runs on through the cues that follow without a speaker or with the same one.
+    A cue's text ends at the first blank line, so a NOTE block or the file's
+    header is no one's turn.
+    """
+    timings: list[tuple[int, str]] = []
+    for index, para in enumerate(paragraphs):
+        if text[para.start].isdigit():
+            m = _CUE_TIMING.fullmatch(text, para.start, para.end)
+            if m is not None:
+                timings.append((index, m.group("start")))
+    if len(timings) < 2:
+        return None
+    firsts: list[int] = []
+    for n, (index, _) in enumerate(timings):
+        previous_timing = timings[n - 1][0] if n else -1
+        has_id = index - 1 > previous_timing and _next_line(
+            text, paragraphs[index - 1], paragraphs[index]
+        )
+        firsts.append(index - 1 if has_id else index)
+    turns: list[Turn] = []
+    display: dict[str, str] = {}
+    last_key: str | None = None
+    for n, (index, stamp) in enumerate(timings):
+        limit = firsts[n + 1] if n + 1 < len(timings) else len(paragraphs)
+        last = index
+        while last + 1 < limit and _next_line(text, paragraphs[last], paragraphs[last + 1]):
+            last += 1
+        if last == index:
+            continue  # a cue without text
+        body = paragraphs[index + 1]
+        head = text[body.start : min(body.end, body.start + _HEAD_CHARS + 8)]
+        speaker: str | None = None
+        voice = _VOICE.match(head)
+        if voice is not None:
+            speaker = voice.group("name").strip()
+        else:
+            label = label_at(head)
+            if label is not None and label.kind in ("colon", "bracket"):
+                speaker = label.name
+        end = paragraphs[last].end
+        if speaker is None or _key(speaker) == last_key:
+            if turns:  # the same voice goes on
+                turns[-1] = replace(turns[-1], end=end)
+            continue
+        last_key = _key(speaker)
+        name = display.setdefault(last_key, speaker)
+        turns.append(Turn(name, paragraphs[firsts[n]].start, end, stamp))
+    return turns
+
+
+def _initials_of(name: str) -> tuple[str, str]:
+    """All the initials of a name, and those of its first and last words."""
+    letters = [w[0].upper() for w in name.split() if w[0].isalpha()]
+    if not letters:
+        return "", ""
+    return "".join(letters), letters[0] + letters[-1]
+
+
+def _initial_aliases(labels: list[_Label]) -> dict[str, str]:
+    """Initials that stand for one full name given elsewhere ("JH" for "Julie Hart")."""
+    full_names = {_key(lb.name): lb.name for lb in labels if 2 <= len(lb.name.split()) <= 4}
+    aliases: dict[str, str] = {}
+    for lb in labels:
+        if _INITIALS_ONLY.fullmatch(lb.name) is None or _key(lb.name) in aliases:
+            continue
+        matches = [k for k, full in full_names.items() if lb.name in _initials_of(full)]
+        if len(matches) == 1:
+            aliases[_key(lb.name)] = matches[0]
+    return aliases
+
+
+def _examination_headings(text: str, paragraphs: list[Paragraph]) -> dict[int, str | None]:
+    """Lines in capitals that head an examination: index -> the examiner, if named."""
+    found: dict[int, str | None] = {}
+    for index, para in enumerate(paragraphs):
+        if para.end - para.start > 80:
+            continue
+        line = text[para.start : para.end]
+        if not line.isupper() or ("BY" not in line and "EXAMINATION" not in line):
+            continue
+        m = _EXAMINER.fullmatch(line)
+        if m is not None:
+            found[index] = m.group("name").rstrip(".:")
+        elif _EXAMINATION.fullmatch(line) is not None:
+            found[index] = None
+    return found
 
 
 def _turns(text: str, paragraphs: list[Paragraph]) -> list[Turn]:
@@ -379,23 +521,42 @@ def _turns(text: str, paragraphs: list[Paragraph]) -> list[Turn]:
         if label.alone and label.kind != "header" and index + 1 >= len(paragraphs):
             continue  # a label alone on the last line has nothing after it to speak
         found.append((index, label))
+    # Questions and answers: "Q." and "A." count only where both occur; then the
+    # headings of an examination ("BY MR. SMITH:") are nobody's turn, but end one.
+    qa_names = {lb.name for _, lb in found if lb.kind in ("qa", "qa1", "colon")}
+    headings: dict[int, str | None] = {}
+    if {"Q", "A"} <= qa_names:
+        headings = _examination_headings(text, paragraphs)
+        found = [
+            (i, replace(lb, kind="qa") if lb.kind == "qa1" else lb)
+            for i, lb in found
+            if i not in headings
+        ]
+    else:
+        found = [(i, lb) for i, lb in found if lb.kind not in ("qa", "qa1")]
     if len(found) < 2:
         return []
+    aliases = _initial_aliases([lb for _, lb in found])
+
+    def canon(label: _Label) -> str:
+        key = _key(label.name)
+        return aliases.get(key, key)
+
     counts: dict[str, int] = {}
     for _, label in found:
-        key = _key(label.name)
+        key = canon(label)
         counts[key] = counts.get(key, 0) + 1
     accepted_keys = {k for k, c in counts.items() if c >= 2 or k in _ROLES}
     # A name with a timestamp, or alone on its line above the words, is a strong
     # sign: two of them make a transcript even if every name occurs once.
     if sum(1 for _, label in found if label.timestamp or label.kind == "header") >= 2:
         accepted_keys |= {
-            _key(label.name) for _, label in found if label.timestamp or label.kind == "header"
+            canon(label) for _, label in found if label.timestamp or label.kind == "header"
         }
     kinds: dict[str, int] = {}
     alone_style = 0
     for _, label in found:
-        if _key(label.name) in accepted_keys:
+        if canon(label) in accepted_keys:
             kinds[label.kind] = kinds.get(label.kind, 0) + 1
             alone_style += label.alone
     if not kinds:
@@ -404,10 +565,14 @@ def _turns(text: str, paragraphs: list[Paragraph]) -> list[Turn]:
     accepted: list[tuple[int, _Label]] = []
     seen_speaker = False
     for index, label in found:
-        key = _key(label.name)
+        key = canon(label)
         if key in accepted_keys:
             ok = not label.alone or counts[key] >= 2 or bool(label.timestamp)
             ok = ok or label.kind == "header"
+        elif main_kind == "qa":
+            # colloquy between the questions: "MR. JONES: Objection.", "THE WITNESS: Yes."
+            ok = seen_speaker and label.kind == "colon" and not label.alone
+            ok = ok and label.name == label.name.upper()
         else:
             # a one-off name, once the document has shown itself to be a transcript
             ok = seen_speaker and label.kind == main_kind and (not label.alone or alone_style >= 2)
@@ -416,14 +581,39 @@ def _turns(text: str, paragraphs: list[Paragraph]) -> list[Turn]:
             seen_speaker = True
     if len(accepted) < 2:
         return []
+    first_spelling: dict[str, str] = {}
+    for _, lb in found:
+        first_spelling.setdefault(_key(lb.name), lb.name)
     display: dict[str, str] = {}
+    stops = sorted(headings)
+    examiner: str | None = None
+    starts: list[tuple[int, str | None]] = []
+    previous = -1
+    for index, label in accepted:
+        start, stamp = index, label.timestamp
+        if stamp is None and index - 1 > previous:
+            above = paragraphs[index - 1]
+            m = _TIMECODE_LINE.fullmatch(text, above.start, above.end)
+            if m is not None:  # "00:00:17" alone on the line above marks this turn
+                start, stamp = index - 1, m.group("ts")
+        starts.append((start, stamp))
+        previous = index
     turns: list[Turn] = []
     for i, (index, label) in enumerate(accepted):
-        next_index = accepted[i + 1][0] if i + 1 < len(accepted) else len(paragraphs)
-        start = paragraphs[index].start
-        end = paragraphs[next_index - 1].end
-        speaker = display.setdefault(_key(label.name), label.name)
-        turns.append(Turn(speaker, start, end, label.timestamp))
+        start, stamp = starts[i]
+        limit = starts[i + 1][0] if i + 1 < len(accepted) else len(paragraphs)
+        for stop in stops:
+            if start < stop < limit:
+                limit = stop
+                break
+        while stops and stops[0] < index:
+            examiner = headings[stops.pop(0)] or None
+        key = canon(label)
+        if label.name == "Q" and examiner:
+            speaker = examiner
+        else:
+            speaker = display.setdefault(key, first_spelling.get(key, label.name))
+        turns.append(Turn(speaker, paragraphs[start].start, paragraphs[limit - 1].end, stamp))
     return turns
 
 
