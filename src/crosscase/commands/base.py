@@ -78,10 +78,16 @@ class Command:
             project.log(session, self.action(), **self.details())
 
     # -- one transaction each, one change each -----------------------------
+    #: this command's last entry in a shared project's change log
+    logged: int | None = None
+
     def _run(self, project: Project, direction: str) -> Change:
         with project.transaction() as session:
+            if direction != DO and self.logged is not None:
+                project.check_undo(session, self, direction)
             self.apply(session, project, direction)
             change = replace(self.change(), direction=direction, initiator=project.coder_name)
+            self.logged = project.record(session, change)
         project.publish(change)  # after the commit; a listener cannot undo it
         return change
 

@@ -49,6 +49,7 @@ from crosscase.domain.errors import (
     ProjectOpenError,
     ProjectReadOnly,
     SchemaTooNew,
+    StaleWrite,
     UpgradeFailed,
 )
 
@@ -228,11 +229,44 @@ class Project:
         self.backup_path: Path | None = None
 
     # -- sessions --------------------------------------------------------
+    #: a project on a shared server (``crosscase.db.server.SharedProject``)
+    shared = False
+    #: the shared project's URL (without a password); None for a file
+    url: str | None = None
+
+    @property
+    def location(self) -> str:
+        """Where the project is, as it may be shown: its file, or its server's URL."""
+        return str(self.path)
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work, committed on success and rolled back on error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """One unit of work, committed on success and rolled back on error.
+
+        A row edited in place whose version moved on since it was read (another
+        writer changed it) fails the flush; that is the one-line
+        :class:`~crosscase.domain.errors.StaleWrite`, and nothing is written.
+        """
+        from sqlalchemy.orm.exc import StaleDataError
+
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except StaleDataError:
+            raise StaleWrite(f"{self.location}: someone else changed this since it was read; "
+                             "the change was not saved (reload, then make it again)") from None
+
+    def record(self, session: Session, change: Change) -> int | None:
+        """Keep ``change`` in the change log, in ``session``'s transaction; returns its id.
+
+        A file has one writer at a time, so it keeps none (None); a shared
+        project keeps every change for its other clients.
+        """
+        return None
+
+    def check_undo(self, session: Session, command: Any, direction: str) -> None:
+        """Refuse to undo (or redo) ``command`` when that would undo a colleague's later
+        work; a file has one writer, so there is nothing to refuse."""
 
     def session(self) -> Session:
         """A session for reading (caller closes it)."""
@@ -317,14 +351,19 @@ def _default_coder() -> str:
         return "researcher"
 
 
-def create_project(path: Path, *, name: str | None = None) -> Project:
-    """A new, empty project file at the current schema (no codebook).
+def create_project(path: Path | str, *, name: str | None = None) -> Project:
+    """A new, empty project file at the current schema (no codebook); a
+    ``postgresql://`` URL makes its empty database a new shared project.
 
     The file is owner-only from its first byte. If anything fails (a full disk)
     the file, its side files and its lock file are removed again. The caller
     that goes on setting the project up calls :meth:`Project.discard` if that
     fails, and :meth:`Project.created` when it is done.
     """
+    from crosscase.db import server
+
+    if server.is_url(path):
+        return server.create_shared(str(path), name=name)
     path = Path(path)
     if os.path.lexists(path):
         raise ProjectOpenError(f"{path.name}: already exists; open it or choose another name")
@@ -484,15 +523,20 @@ def _current_revision(path: Path) -> str | None:
     return _inspect(path, _writable(path))[0]
 
 
-def open_project(path: Path, *, upgrade: bool = True, readonly: bool = False,
+def open_project(path: Path | str, *, upgrade: bool = True, readonly: bool = False,
                  allow_readonly: bool = False) -> Project:
-    """Open an existing project, upgrading an older file.
+    """Open an existing project, upgrading an older file (or a shared project's
+    database, given a ``postgresql://`` URL).
 
     ``readonly``: the caller only reads (the file is opened read-only and never
     written, so it works on a read-only file or folder). ``allow_readonly``: open
     for writing where possible, else read-only (the workbench); without either a
     file that cannot be written is refused with :class:`ProjectReadOnly`.
     """
+    from crosscase.db import server
+
+    if server.is_url(path):
+        return server.open_shared(str(path), readonly=readonly, upgrade=upgrade)
     path = Path(path)
     _check_file(path)
     writable = _writable(path)

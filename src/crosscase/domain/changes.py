@@ -95,6 +95,23 @@ class Change:
             return True
         return document_id in self.documents
 
+    def overlaps(self, other: Change) -> bool:
+        """Whether ``other`` touched what this change touched (the same rows of a kind,
+        or codings of its codes or in its documents): undoing this after ``other``
+        would undo part of ``other`` as well."""
+        for kind, mine in self.changed.items():
+            theirs = other.changed.get(kind, frozenset())
+            if kind in other.changed and (mine is None or theirs is None or mine & theirs):
+                return True
+        for a, b in ((self, other), (other, self)):
+            codes = a.ids(Kind.CODES)
+            if b.codes and (codes is None or codes & b.codes):
+                return True
+            documents = a.ids(Kind.DOCUMENTS)
+            if b.documents and (documents is None or documents & b.documents):
+                return True
+        return False
+
     # -- building ------------------------------------------------------------
     def reversed(self) -> Change:
         """The same change seen from an undo (or a redo after an undo)."""

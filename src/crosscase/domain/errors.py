@@ -72,6 +72,14 @@ class DiskFull(CrosscaseError):
     """The disk (or the user's quota) is full; what was being written is rolled back."""
 
 
+class StaleWrite(CrosscaseError):
+    """A row was changed by someone else since it was read; the write was refused."""
+
+
+class PermissionRefused(CrosscaseError):
+    """A shared project's server refused the write: the user's role does not allow it."""
+
+
 class ImportRefused(CrosscaseError):
     """One input file cannot be imported; the reason is for the user."""
 

@@ -7,13 +7,17 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crosscase.db import server
 from crosscase.db.models import ProjectInfo
 from crosscase.db.project import Project, create_project, open_project
 from crosscase.services import codebook
 
 
-def new_project(path: Path, *, empty: bool = False, name: str | None = None) -> Project:
-    project = create_project(Path(path), name=name)
+def new_project(path: Path | str, *, empty: bool = False, name: str | None = None) -> Project:
+    """A new project file, or (given a ``postgresql://`` URL) a new shared project in
+    that empty database, with the default codebook unless ``empty``."""
+    project = create_project(path if isinstance(path, str) and server.is_url(path) else Path(path),
+                             name=name)
     try:
         if not empty:
             nodes = codebook.read_codebook_file(codebook.DEFAULT_CODEBOOK)
