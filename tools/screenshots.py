@@ -5,8 +5,9 @@
 Renders offscreen on the demo project (or, where the demo cannot be built, on
 a small project made from the sample transcripts): the coded document, the
 codebook with definitions, coded segments, search, the import dialog, the case
-tree's menu, the change history, the classification sheet, and the cross-case
-matrix when it is available.
+tree's menu, the change history, the classification sheet, the cross-case
+matrix when it is available, the review queue, the merge and open-round dialogs,
+co-occurrence and a coding query.
 Every picture is of a 1366x768 window, a small laptop's screen.
 """
 
@@ -332,6 +333,80 @@ def main(argv: list[str] | None = None) -> int:
             w.resize(*SCREENSHOT_SIZE)
             shot("classification-sheet")
             w.close_tab(w.tabs.indexOf(sheet))
+        for dock in docks:
+            dock.show()
+
+        # 8d. team coding: File > Merge... with two coders' copies of the project chosen
+        merge = w.exchange.merge()
+        if merge is not None:
+            copies = Path(tmp) / "copies"
+            copies.mkdir()
+            chosen = []
+            for who in ("ana", "ben"):
+                copy = copies / f"{project.stem} ({who}).crosscase"
+                shutil.copy(project, copy)
+                chosen.append(copy)
+            merge.add_projects(chosen)  # type: ignore[attr-defined]
+            merge.others.setCurrentRow(0)  # type: ignore[attr-defined]
+            settle(app)
+            shot("merge-dialog", merge)
+            merge.reject()  # type: ignore[attr-defined]
+            settle(app)
+
+        # 8e. Team > Open reliability round...: the first coder and the demo's fictional
+        # second coder ticked, a fifth of each case's documents drawn
+        round_dialog = w.rounds.open_round()
+        if round_dialog is not None:
+            listing = round_dialog.coders
+            for i in range(listing.count()):
+                item = listing.item(i)
+                if item.text() in ("researcher", "Second coder (fictional)"):
+                    item.setCheckState(Qt.CheckState.Checked)
+            listing.setCurrentRow(0)
+            round_dialog.name.setFocus()
+            round_dialog.resize(480, round_dialog.height())
+            settle(app)
+            shot("open-round-dialog", round_dialog)
+            round_dialog.reject()
+            settle(app)
+
+        # 8f. the co-occurrence tab: which codes meet, with the passages of the pair that
+        # meets most often read below the table
+        docks = (w.cases_dock, w.codebook_dock, w.details_dock)
+        for dock in docks:
+            dock.hide()
+        co = w.show_cooccurrence()
+        if co is not None:
+            wait_until(app, lambda: co.settled and co.result is not None)  # type: ignore[attr-defined]
+            result = co.result  # type: ignore[attr-defined]
+            top = result.pair_list()[:1] if result is not None else []
+            if top:
+                ids = {r.path: r.code_id for r in result.rows}
+                co.show_pair(ids[top[0]["a"]], ids[top[0]["b"]])  # type: ignore[attr-defined]
+                wait_until(app, lambda: co.settled and co.passages.count() > 0)  # type: ignore[attr-defined]
+            w.resize(*SCREENSHOT_SIZE)
+            wait_until(app, lambda: co.settled)  # type: ignore[attr-defined]
+            from PySide6.QtWidgets import QSplitter
+
+            for split in co.findChildren(QSplitter):
+                if split.orientation() == Qt.Orientation.Vertical:  # table and chart taller
+                    split.setSizes([400, 250])
+            shot("cooccurrence")
+            w.close_tab(w.tabs.indexOf(co))
+
+        # 8g. the query tab: where trading income meets mission drift, with the results
+        # in context
+        qv = w.show_query()
+        if qv is not None:
+            done: list[int] = []
+            qv.finished.connect(done.append)  # type: ignore[attr-defined]
+            qv.expression.setText(  # type: ignore[attr-defined]
+                '"Hybridity/Trading income"/* NEAR/30 "Hybridity/Tensions and mission drift"')
+            qv.run()  # type: ignore[attr-defined]
+            wait_until(app, lambda: bool(done))
+            w.resize(*SCREENSHOT_SIZE)
+            shot("query")
+            w.close_tab(w.tabs.indexOf(qv))
         for dock in docks:
             dock.show()
 

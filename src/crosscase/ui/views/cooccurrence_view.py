@@ -83,6 +83,12 @@ class CooccurrenceView(QWidget):
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.table)
         top.addWidget(self.chart_area)
+        top.setStretchFactor(0, 3)  # the chart keeps room beside the table
+        top.setStretchFactor(1, 2)
+        self.top_split = top
+        self._chart_sized = False  # the chart's first drawing gives it room, once
+        # long code names end in an ellipsis, whole in their tooltips
+        self.table.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         self.caption = QLabel("Click a cell to read the passages where the two codes meet.")
         self.caption.setWordWrap(True)
         self.passages = QListWidget()
@@ -191,6 +197,10 @@ class CooccurrenceView(QWidget):
         self.table.setColumnCount(len(names))
         self.table.setHorizontalHeaderLabels(names)
         self.table.setVerticalHeaderLabels(names)
+        for i, r in enumerate(co.rows):
+            for head in (self.table.horizontalHeaderItem(i), self.table.verticalHeaderItem(i)):
+                if head is not None:
+                    head.setToolTip(r.path)
         top = float(shown.max()) if shown.size else 0.0
         for i in range(len(names)):
             for j in range(len(names)):
@@ -241,6 +251,12 @@ class CooccurrenceView(QWidget):
         canvas.setToolTip(chart.alt)
         self.canvas = canvas
         self.canvas_box.addWidget(canvas)
+        sizes = self.top_split.sizes()
+        total = sum(sizes)
+        if not self._chart_sized and total > 0 and sizes[1] < total // 4:
+            # the table's size hint takes the whole width at first: share it
+            self._chart_sized = True
+            self.top_split.setSizes([total * 3 // 5, total - total * 3 // 5])
         canvas.draw_idle()
 
     # -- drill-down -----------------------------------------------------------------------

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -165,6 +166,11 @@ class QueryView(QWidget):
         self.summary = QLabel("Build a query, then Run (Enter).")
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Result", "Where"])
+        # the result takes the width, its citation what it needs
+        head = self.tree.header()
+        head.setStretchLastSection(False)
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setWordWrap(True)
         self.tree.itemActivated.connect(self._activated)
         self.name = QLineEdit()
