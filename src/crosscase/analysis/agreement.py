@@ -21,10 +21,17 @@ once. Each coefficient carries a 95% interval from a percentile bootstrap
 that resamples units; every statistic depends only on how many units show
 each pattern of values, so a bootstrap sample is one multinomial draw over
 those patterns and a thousand of them cost little.
+
+Krippendorff's unitized alpha family (``analysis.unitized``) is given beside
+them, for segments the coders chose themselves: per code the code's segments
+against the uncoded rest, and over all codes in scope with the codes as the
+values of one variable (u-alpha, |u-alpha, cu-alpha and each code's
+(k)u-alpha). Those coefficients have no interval.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from crosscase.analysis import unitized as unitizing
 from crosscase.domain.errors import UsageError
 
 if TYPE_CHECKING:
@@ -253,6 +261,9 @@ class CodeAgreement:
     presence: Coefficients
     characters: Coefficients
     segments: list[SegmentMatch]
+    #: Krippendorff's unitized family: this code's segments against the uncoded
+    #: rest, and the code's (k)u-alpha among all codes in scope (per_value)
+    unitized: unitizing.UnitizedAlphas | None = None
 
     def as_json(self) -> dict[str, Any]:
         total = sum(m.segments for m in self.segments)
@@ -266,6 +277,7 @@ class CodeAgreement:
                 "matched_share": _round(matched / total) if total else None,
             },
             "characters": self.characters.as_json(),
+            "unitized": None if self.unitized is None else self.unitized.as_json(),
         }
 
 
@@ -275,12 +287,16 @@ class AgreementReport:
     scope: dict[str, Any]
     overall: dict[str, Coefficients]
     codes: list[CodeAgreement]
+    #: the unitized family over all codes in scope at once, the codes as values
+    unitized: unitizing.UnitizedAlphas | None = None
 
     def as_json(self) -> dict[str, Any]:
+        overall: dict[str, Any] = {level: c.as_json() for level, c in self.overall.items()}
+        overall["unitized"] = None if self.unitized is None else self.unitized.as_json()
         return {
             "coders": self.coders,
             "scope": self.scope,
-            "overall": {level: c.as_json() for level, c in self.overall.items()},
+            "overall": overall,
             "codes": [c.as_json() for c in self.codes],
         }
 
@@ -295,12 +311,14 @@ def agreement(
     tolerance: float = DEFAULT_TOLERANCE,
     bootstrap: int = DEFAULT_BOOTSTRAP,
     seed: int = 0,
+    unitized: bool = True,
 ) -> AgreementReport:
     """Agreement of ``coders`` (names) per code and pooled over the codes in scope.
 
     The documents in scope are those of ``case_ids`` / ``document_ids``
     (default: every document any of the coders coded), and every character
-    of them counts as a unit, coded or not.
+    of them counts as a unit, coded or not. ``unitized=False`` leaves out
+    Krippendorff's unitized family (``unitized`` stays None).
     """
     from sqlalchemy import select
 
@@ -364,6 +382,13 @@ def agreement(
             matches.append(SegmentMatch(names[a], names[b], mt + pt + um, mt, pt, um))
         add_counts(pooled_chars, chars)
         add_counts(pooled_presence, presence)
+        units_tally = unitizing.UnitizedTally(coders=m)
+        for doc, length in lengths.items() if unitized else ():
+            by_coder = per_doc.get(doc, [[] for _ in names])
+            units_tally.add(unitizing.tally(length, [
+                unitizing.units_from_spans([(s, e, code) for s, e in coder_spans], length)
+                for coder_spans in by_coder
+            ]))
         results.append(CodeAgreement(
             code_id=code,
             path=nodes[code].path if code in nodes else str(code),
@@ -373,7 +398,26 @@ def agreement(
             presence=coefficients(presence, m, bootstrap=bootstrap, seed=seed),
             characters=coefficients(chars, m, bootstrap=bootstrap, seed=seed),
             segments=matches,
+            unitized=unitizing.alphas(units_tally) if unitized else None,
         ))
+    # the unitized family with the codes in scope as the values of one variable
+    all_codes = unitizing.UnitizedTally(coders=m)
+    for doc, length in lengths.items() if unitized else ():
+        tagged: list[list[tuple[int, int, int]]] = [[] for _ in names]
+        for code in wanted:
+            for i, coder_spans in enumerate(spans.get(code, {}).get(doc, [])):
+                tagged[i].extend((s, e, code) for s, e in coder_spans)
+        all_codes.add(unitizing.tally(
+            length, [unitizing.units_from_spans(t, length) for t in tagged]))
+    family = unitizing.alphas(all_codes)
+    path_of = {c.code_id: c.path for c in results}
+    overall_unitized = None if not unitized else dataclasses.replace(family, per_value={
+        path_of[k]: v for k, v in family.per_value.items() if k in path_of
+    })
+    for c in results:
+        if c.unitized is not None:
+            c.unitized = dataclasses.replace(
+                c.unitized, per_value={c.path: family.per_value.get(c.code_id)})
     scope = {
         "documents": len(lengths),
         "characters": sum(lengths.values()),
@@ -382,6 +426,13 @@ def agreement(
         "units": {
             "presence": "documents in scope, per code",
             "characters": "every character of the documents in scope, per code",
+            "unitized": (
+                "the coders' own segments and the uncoded gaps of every document in scope "
+                "(Krippendorff et al. 2016); per code, the code against the uncoded rest "
+                "(u-alpha equals |u-alpha for one value) and its (k)u-alpha among the codes "
+                "in scope; overall, the codes in scope as the values of one variable, where "
+                "one coder's overlapping codes form a value of their own; no intervals"
+            ),
         },
         "more_than_two_coders": (
             "percent, kappa and Brennan-Prediger are means over pairs of coders"
@@ -392,7 +443,7 @@ def agreement(
         "presence": coefficients(pooled_presence, m, bootstrap=bootstrap, seed=seed),
         "characters": coefficients(pooled_chars, m, bootstrap=bootstrap, seed=seed),
     }
-    return AgreementReport(names, scope, overall, results)
+    return AgreementReport(names, scope, overall, results, overall_unitized)
 
 
 def double_coded(session: Session, coders: Sequence[str]) -> list[int]:

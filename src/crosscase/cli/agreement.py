@@ -126,22 +126,38 @@ def to_table(report: AgreementReport) -> str:
         "",
     ]
     width = max([len(shown(c.path)) for c in report.codes] + [len("All codes (pooled)")])
-    head = f"{'code':<{width}}  {'segments':>12}  {'%':>5}  {'kappa':>5}  {'B-P':>5}  {'alpha':>5}  alpha 95% CI"
+    head = (f"{'code':<{width}}  {'segments':>12}  {'%':>5}  {'kappa':>5}  {'B-P':>5}  {'alpha':>5}  "
+            f"{'u-alpha':>7}  {'(k)u':>5}  alpha 95% CI")
     lines += [head, "-" * len(head)]
     for code in report.codes:
         ch = code.characters
+        un = code.unitized
+        u_alpha = _fmt(None if un is None else un.u_alpha)
+        k_alpha = _fmt(None if un is None else un.per_value.get(code.path))
         counts = "/".join(str(code.segments_per_coder[n]) for n in report.coders)
         lines.append(f"{shown(code.path):<{width}}  {counts:>12}  {_fmt(ch.percent)}  {_fmt(ch.kappa)}  "
-                     f"{_fmt(ch.brennan_prediger)}  {_fmt(ch.alpha)}  {_ci(ch, 'alpha')}")
+                     f"{_fmt(ch.brennan_prediger)}  {_fmt(ch.alpha)}  {u_alpha:>7}  {k_alpha}  "
+                     f"{_ci(ch, 'alpha')}")
     ov = report.overall["characters"]
+    family = report.unitized
     lines.append(f"{'All codes (pooled)':<{width}}  {'':>12}  {_fmt(ov.percent)}  {_fmt(ov.kappa)}  "
-                 f"{_fmt(ov.brennan_prediger)}  {_fmt(ov.alpha)}  {_ci(ov, 'alpha')}")
+                 f"{_fmt(ov.brennan_prediger)}  {_fmt(ov.alpha)}  "
+                 f"{_fmt(None if family is None else family.u_alpha):>7}  {'':>5}  {_ci(ov, 'alpha')}")
     lines += [
         "",
         "Note. Computed over every character of the documents in scope (coded or not), "
         "per code; B-P = Brennan and Prediger's kappa; intervals from a percentile bootstrap "
         f"over characters. Segments per coder: {coders}.",
+        "u-alpha: Krippendorff's unitized alpha (Krippendorff et al. 2016) over the coders' own "
+        "segments and the uncoded gaps, per code; (k)u: the code's agreement among the codes "
+        "where coders' segments meet; unitized alphas have no interval.",
     ]
+    if family is not None:
+        lines.append(
+            f"Unitized, all codes as values of one variable ({family.units:,} segments): "
+            f"u-alpha {_fmt(family.u_alpha).strip()}, |u-alpha (boundaries only) "
+            f"{_fmt(family.boundaries_alpha).strip()}, cu-alpha (codes given segments) "
+            f"{_fmt(family.cu_alpha).strip()}.")
     if scope.get("more_than_two_coders"):
         lines.append(shown(f"With more than two coders, {scope['more_than_two_coders']}."))
     return "\n".join(lines)
@@ -161,6 +177,7 @@ def to_csv(report: AgreementReport) -> str:
         header += [f"{level} units", *(f"{level} {name}" for name in
                                         ("percent", "kappa", "brennan_prediger", "alpha")),
                    f"{level} alpha ci low", f"{level} alpha ci high"]
+    header += ["unitized segments", "unitized u_alpha", "unitized (k)u_alpha"]
     w.writerow(header)
 
     def cells(c: Coefficients) -> list[object]:
@@ -173,5 +190,8 @@ def to_csv(report: AgreementReport) -> str:
                              *(code.segments_per_coder[n] for n in report.coders)]
         for level in levels:
             row += cells(getattr(code, level))
+        un = code.unitized
+        row += ([None, None, None] if un is None
+                else [un.units, un.u_alpha, un.per_value.get(code.path)])
         w.writerow(["" if v is None else round(v, 4) if isinstance(v, float) else v for v in row])
     return buf.getvalue()

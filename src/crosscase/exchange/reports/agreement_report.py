@@ -154,6 +154,14 @@ def note_sentences(result: AgreementReport) -> list[str]:
         f"Segments are counted per coder; two segments match when they overlap by at least "
         f"{scope['tolerance']:.0%} of the shorter one (the segment level, not shown).",
     ]
+    family = result.unitized
+    if family is not None:
+        out.append(
+            "Krippendorff's unitized alphas (Krippendorff et al., 2016), over the coders' own "
+            f"segments and the uncoded gaps between them ({family.units:,} segments), all codes "
+            f"as values of one variable: u\u03b1 = {_num(family.u_alpha)}, boundaries only "
+            f"|u\u03b1 = {_num(family.boundaries_alpha)}, codes given segments "
+            f"cu\u03b1 = {_num(family.cu_alpha)}; unitized alphas have no interval.")
     if scope.get("more_than_two_coders"):
         out.append(f"With more than two coders, {scope['more_than_two_coders']}.")
     return out
