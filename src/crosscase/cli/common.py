@@ -6,15 +6,69 @@ import argparse
 import gc
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from crosscase.db.project import Project
 
+T = TypeVar("T")
+
+PROJECT_HELP = "the .crosscase project file or a postgresql:// URL"
+
 
 def add_project(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("project_path", metavar="PROJECT", help="the .crosscase project file")
+    parser.add_argument("project_path", metavar="PROJECT", help=PROJECT_HELP)
+
+
+def location(value: str) -> Path | str:
+    """A PROJECT argument as the core takes it: a shared project's URL stays a
+    string (it must never pass through ``Path``), anything else is a file."""
+    from crosscase.db.server import is_url
+
+    return value if is_url(value) else Path(value)
+
+
+def with_password(url: str, attempt: Callable[[str | None], T]) -> T:
+    """``attempt(None)``; when the server asks for a password that the URL,
+    ``PGPASSWORD`` and ``~/.pgpass`` do not give and a person sits at the
+    terminal, ask once (not echoed) and ``attempt(password)``. The password is
+    only passed on: never printed, logged or kept."""
+    import getpass
+    from urllib.parse import urlsplit
+
+    from crosscase.db.server import PasswordNeeded, redacted
+
+    try:
+        return attempt(None)
+    except PasswordNeeded:
+        if urlsplit(url).password is not None or not sys.stdin.isatty():
+            raise
+    try:
+        password = getpass.getpass(f"Password for {redacted(url)}: ")
+    except (EOFError, KeyboardInterrupt):
+        print(file=sys.stderr)
+        password = ""
+    if not password:
+        from crosscase.domain.errors import ProjectOpenError
+
+        raise ProjectOpenError(f"{redacted(url)}: no password given") from None
+    return attempt(password)
+
+
+def open_location(value: str, *, readonly: bool) -> Project:
+    """Open the project file, or the shared project at a URL (asking for its password
+    at the terminal when the server wants one that nothing else gives)."""
+    from crosscase.db.project import open_project
+
+    where = location(value)
+    if isinstance(where, str):
+        from crosscase.db.server import open_shared
+
+        return with_password(where, lambda password: open_shared(
+            where, readonly=readonly, password=password))
+    return open_project(where, readonly=readonly)
 
 
 _paused = False
@@ -95,13 +149,12 @@ def open_(args: argparse.Namespace) -> Project:
     """Open the command's project: read-only for a command that only reads.
 
     Every failure is a :class:`~crosscase.domain.errors.ProjectOpenError` (exit 3)
-    or :class:`~crosscase.domain.errors.DiskFull` with one line naming the file:
-    locked by Crosscase, busy in another program, damaged, read-only, not a
-    regular file, newer, or an upgrade that failed.
+    or :class:`~crosscase.domain.errors.DiskFull` with one line naming the file
+    (or the shared project's URL, without its password): locked by Crosscase,
+    busy in another program, damaged, read-only, not a regular file, newer, an
+    upgrade that failed, a server that cannot be reached or refuses the password.
     """
-    from crosscase.db.project import open_project
-
-    project = open_project(Path(args.project_path), readonly=reads_only(args))
+    project = open_location(args.project_path, readonly=reads_only(args))
     try:
         project.coder_name = coder_name(args)
     except BaseException:

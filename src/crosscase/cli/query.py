@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crosscase.cli.common import add_project, print_json, shown
@@ -108,9 +107,7 @@ def _open(args: argparse.Namespace, writes: bool) -> Project:
 
     if writes:
         return common.open_(args)  # the shared --coder names who saves
-    from crosscase.db.project import open_project
-
-    project = open_project(Path(args.project_path), readonly=True)
+    project = common.open_location(args.project_path, readonly=True)
     project.coder_name = common.coder_name(args)  # whose view the query reads
     common.started()
     return project
