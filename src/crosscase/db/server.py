@@ -226,19 +226,23 @@ class SharedProject(Project):
                                    .limit(1)) or 0)
 
     # -- hearing the others ----------------------------------------------------
-    def listen(self, on_error: Callable[[str], None] | None = None) -> None:
+    def listen(self, on_error: Callable[[str], None] | None = None,
+               on_back: Callable[[], None] | None = None) -> None:
         """Start hearing other clients' changes: each is published to this
-        project's listeners (from a background thread), in commit order."""
+        project's listeners (from a background thread), in commit order.
+        ``on_error`` hears a lost connection, ``on_back`` its return."""
         if self._listen_thread is not None:
             return
         self._last_seen = self.last_change_id()
         self._stop.clear()
-        thread = threading.Thread(target=self._listen_loop, args=(on_error,),
+        thread = threading.Thread(target=self._listen_loop, args=(on_error, on_back),
                                   name="crosscase-listen", daemon=True)
         self._listen_thread = thread
         thread.start()
 
-    def _listen_loop(self, on_error: Callable[[str], None] | None) -> None:
+    def _listen_loop(self, on_error: Callable[[str], None] | None,
+                     on_back: Callable[[], None] | None = None) -> None:
+        lost = False
         import psycopg
 
         dsn = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -247,6 +251,9 @@ class SharedProject(Project):
                 with psycopg.connect(dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     self.catch_up()  # what was committed while (re)connecting
+                    if lost and on_back is not None:
+                        on_back()
+                    lost = False
                     while not self._stop.is_set():
                         heard = False
                         for note in conn.notifies(timeout=0.25, stop_after=1):
@@ -263,6 +270,7 @@ class SharedProject(Project):
                 if self._stop.is_set():
                     return
                 log.warning("shared project: listening failed (%s); retrying", exc)
+                lost = True
                 if on_error is not None:
                     on_error(f"{self.url}: lost the connection to the server; reconnecting")
                 self._stop.wait(1.0)
