@@ -240,6 +240,10 @@ class SharedProject(Project):
         self._listen_thread = thread
         thread.start()
 
+    def hearing(self) -> bool:
+        """Whether the caller runs on the thread that publishes other clients' changes."""
+        return threading.current_thread() is self._listen_thread
+
     def _listen_loop(self, on_error: Callable[[str], None] | None,
                      on_back: Callable[[], None] | None = None) -> None:
         lost = False
