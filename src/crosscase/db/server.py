@@ -391,6 +391,7 @@ def _upgrade(url: str, engine: Engine, rev: str) -> None:
     except CrosscaseError:
         raise
     except DBAPIError as exc:
-        reason = str(exc.orig).strip().splitlines()[0][:200] if exc.orig else type(exc).__name__
+        said = str(exc.orig).strip() if exc.orig else ""
+        reason = said.splitlines()[0][:200] if said else "the server refused a schema change"
         raise UpgradeFailed(f"{redacted(url)}: the upgrade from schema {rev} failed ({reason}); "
                             "the project is unchanged") from None
