@@ -1,4 +1,4 @@
-"""Starting the workbench: ``crosscase``, ``crosscase gui [PROJECT] [--screenshot PNG]``."""
+"""Starting the workbench: ``crosscase``, ``crosscase gui [PROJECT or URL] [--screenshot PNG]``."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def run(project_path: str | None, screenshot: str | None = None) -> int:
     window.restore_layout()
     window.show()
     if project_path:
-        window.open_project(Path(project_path))
+        window.open_project(project_path)  # a file, or a shared project's URL (kept a str)
     return app.exec()
 
 
@@ -126,7 +126,7 @@ def _screenshot(app: QApplication, project_path: str | None, out: Path) -> int:
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     app.processEvents()
-    if project_path and not window.open_project(Path(project_path), remember=False):
+    if project_path and not window.open_project(project_path, remember=False):
         window.close()
         return 3
     prepare_screenshot(window)

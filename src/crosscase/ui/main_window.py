@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePage(self.settings)
         self.welcome.new_requested.connect(self.new_project_dialog)
         self.welcome.open_requested.connect(self.open_project_dialog)
-        self.welcome.recent_requested.connect(lambda p: self.open_project(Path(p)))
+        self.welcome.recent_requested.connect(lambda p: self.open_project(p))
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.setTabsClosable(True)
@@ -165,6 +165,8 @@ class MainWindow(QMainWindow):
         f = bar.addMenu("&File")
         self._action(f, "&New project…", self.new_project_dialog, "Ctrl+N", "Start a project with the default codebook")
         self._action(f, "&Open project…", self.open_project_dialog, "Ctrl+O")
+        self._action(f, "Open &shared project…", self.open_shared_dialog, "Ctrl+Shift+O",
+                     "Open a project your team shares on a PostgreSQL server")
         self.recent_menu = f.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         f.addSeparator()
@@ -300,6 +302,12 @@ class MainWindow(QMainWindow):
                                     "under this name. Click to switch.")
         self.coder_label.clicked.connect(lambda: self.choose_coder())
         self.coder_dialog: QDialog | None = None
+        self.open_shared_dialog_: QDialog | None = None
+        # where a shared project lives (its URL without the password); hidden for a file
+        self.server_label = QLabel()
+        self.server_label.setObjectName("serverLabel")
+        self.server_label.hide()
+        self.statusBar().addPermanentWidget(self.server_label)
         self.statusBar().addPermanentWidget(self.saved_label)
         self.statusBar().addPermanentWidget(self.coder_label)
 
@@ -314,6 +322,8 @@ class MainWindow(QMainWindow):
             self.welcome.refresh()
             self.setWindowTitle("Crosscase")
             self.saved_label.setText("")
+            self.server_label.setText("")
+            self.server_label.hide()
             self.coder_label.setText("")
         else:
             self._show_tabs_or_hint()
@@ -321,7 +331,15 @@ class MainWindow(QMainWindow):
     def _show_tabs_or_hint(self) -> None:
         self.centre.setCurrentWidget(self.tabs if self.tabs.count() else self.empty_tab)
 
-    def open_project(self, path: Path, remember: bool = True) -> bool:
+    def open_project(self, path: Path | str, remember: bool = True,
+                     password: str | None = None) -> bool:
+        """Open a project file, or the shared project at a ``postgresql://`` URL
+        (``password``: typed in the open-shared dialog; else asked only if the
+        server wants one that the URL, PGPASSWORD and ~/.pgpass do not give)."""
+        from crosscase.db.server import is_url
+
+        if is_url(path):
+            return self._open_shared(str(path), remember, password)
         path = Path(path)
         try:
             while True:
@@ -351,6 +369,53 @@ class MainWindow(QMainWindow):
                                   f"{project.backup_path.name}", 15000)
         return True
 
+    def _open_shared(self, url: str, remember: bool, password: str | None) -> bool:
+        from urllib.parse import urlsplit
+
+        from crosscase.db.server import PasswordNeeded, open_shared, redacted
+
+        try:
+            while True:
+                try:
+                    project = open_shared(url, password=password)
+                    break
+                except PasswordNeeded as exc:
+                    if urlsplit(url).password is not None:
+                        raise
+                    password = messages.ask_password(
+                        self, "Password for the shared project",
+                        f"{exc.message}\n\nPassword for {redacted(url)}:")
+                    if password is None:
+                        return False
+        except SchemaTooNew as exc:
+            messages.error(self, "Project from a newer Crosscase",
+                           f"{exc.message}\n\nNothing was changed in the database.")
+            return False
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one clear message
+            messages.error(self, "Cannot open shared project", messages.describe(exc))
+            return False
+        self.set_project(project, remember=remember)
+        return True
+
+    def open_shared_dialog(self) -> QDialog:
+        """File → Open shared project…: an address and an optional password (never saved)."""
+        from crosscase.ui.dialogs.open_shared import OpenSharedDialog
+
+        if self.open_shared_dialog_ is not None:
+            self.open_shared_dialog_.close()
+        dialog = OpenSharedDialog(self)
+        self._keep_dialog(dialog, "open_shared_dialog_")
+
+        def done(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted:
+                url, password = dialog.chosen_url(), dialog.chosen_password()
+                dialog.password.clear()
+                QTimer.singleShot(0, lambda: self.open_project(url, password=password))
+
+        dialog.finished.connect(done)
+        dialog.open()
+        return dialog
+
     def set_project(self, project: Project, remember: bool = True, restore: bool = True) -> None:
         self.close_project()
         self.context = ProjectContext(project, self.settings, self)
@@ -359,6 +424,7 @@ class MainWindow(QMainWindow):
         self.context.command_failed.connect(
             lambda title, text: messages.error(self, title, text))
         self.context.change_applied.connect(self._project_changed)
+        self.context.remote_note.connect(lambda text: messages.status(self, text, 8000))
         self.context.recent_codes_changed.connect(self.coding.update_recent)
         self.context.codes_changed.connect(self.coding.update_recent)
         self.cases_panel.set_context(self.context)
@@ -366,15 +432,26 @@ class MainWindow(QMainWindow):
         self.details.set_context(self.context)
         with project.session() as s:
             name = projects.project_name(s) or project.path.stem
-        self.setWindowTitle(f"{name} — Crosscase")
+        if project.shared:
+            self.setWindowTitle(f"{name} — {project.location} — Crosscase")
+            self.server_label.setText(f"Shared: {project.location}")
+            self.server_label.setToolTip("A shared project: colleagues' changes appear here "
+                                         "as they make them.")
+            self.server_label.show()
+            self.saved_label.setToolTip("Every change is written to the shared project on the "
+                                        "server as you make it.")
+        else:
+            self.setWindowTitle(f"{name} — Crosscase")
+            self.saved_label.setToolTip("Every change is written to the project file as you "
+                                        "make it.")
         self.saved_label.setText("✓ All changes saved")
         self._settle_coder(project)
         if remember:
-            self.settings.add_recent_project(project.path)
+            self.settings.add_recent_project(project.location if project.shared else project.path)
         self._set_project_ui(True)
         self.coding.update_recent()
         if restore:
-            last = self.settings.last_document(project.path)
+            last = self.settings.last_document(self.context.settings_key)
             with project.session() as s:
                 if last is not None and documents.document_exists(s, last):
                     self.open_document(last)
@@ -480,10 +557,12 @@ class MainWindow(QMainWindow):
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
+        from crosscase.db.server import is_url
+
         for p in self.settings.recent_projects():
-            a = self.recent_menu.addAction(Path(p).name)
+            a = self.recent_menu.addAction(p if is_url(p) else Path(p).name)
             a.setToolTip(p)
-            a.triggered.connect(lambda _c=False, p=p: self.open_project(Path(p)))
+            a.triggered.connect(lambda _c=False, p=p: self.open_project(p))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("No recent projects").setEnabled(False)
 
@@ -530,7 +609,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(view)
         self._show_tabs_or_hint()
         self.cases_panel.model.set_open_document(document_id)
-        self.settings.set_last_document(self.context.project.path, document_id)
+        self.settings.set_last_document(self.context.settings_key, document_id)
         return view
 
     def jump_to(self, document_id: int, start: int, end: int) -> DocumentView | None:
@@ -564,7 +643,7 @@ class MainWindow(QMainWindow):
         view = self.current_document()
         if view is not None and self.context is not None:
             self.cases_panel.model.set_open_document(view.document_id)
-            self.settings.set_last_document(self.context.project.path, view.document_id)
+            self.settings.set_last_document(self.context.settings_key, view.document_id)
 
     # -- codes ---------------------------------------------------------------------------------------
     def _code_selected(self, code_id: int) -> None:

@@ -54,23 +54,28 @@ class Settings:
         items = self._json("recent/projects", [])
         return [str(p) for p in items if isinstance(p, str)]
 
-    def add_recent_project(self, path: Path) -> None:
-        p = str(Path(path).resolve())
+    def add_recent_project(self, path: Path | str) -> None:
+        """Remember a project file, or a shared project's URL (always without a password)."""
+        p = self._project_key(path)
         items = [x for x in self.recent_projects() if x != p]
         self.set("recent/projects", json.dumps([p, *items][:MAX_RECENT_PROJECTS]))
 
     def remove_recent_project(self, path: str) -> None:
         self.set("recent/projects", json.dumps([x for x in self.recent_projects() if x != path]))
 
-    def _project_key(self, path: Path) -> str:
+    def _project_key(self, path: Path | str) -> str:
+        from crosscase.db.server import is_url, redacted
+
+        if is_url(path):
+            return redacted(str(path))
         return str(Path(path).resolve())
 
-    def _project_state(self, path: Path) -> dict[str, Any]:
+    def _project_state(self, path: Path | str) -> dict[str, Any]:
         state = self._json("projects/state", {})
         entry = state.get(self._project_key(path)) if isinstance(state, dict) else None
         return entry if isinstance(entry, dict) else {}
 
-    def _set_project_state(self, path: Path, **values: Any) -> None:
+    def _set_project_state(self, path: Path | str, **values: Any) -> None:
         state = self._json("projects/state", {})
         if not isinstance(state, dict):
             state = {}
@@ -79,18 +84,18 @@ class Settings:
         state[self._project_key(path)] = entry
         self.set("projects/state", json.dumps(state))
 
-    def last_document(self, path: Path) -> int | None:
+    def last_document(self, path: Path | str) -> int | None:
         value = self._project_state(path).get("document")
         return int(value) if isinstance(value, int) else None
 
-    def set_last_document(self, path: Path, document_id: int | None) -> None:
+    def set_last_document(self, path: Path | str, document_id: int | None) -> None:
         self._set_project_state(path, document=document_id)
 
-    def recent_codes(self, path: Path) -> list[int]:
+    def recent_codes(self, path: Path | str) -> list[int]:
         value = self._project_state(path).get("codes", [])
         return [int(c) for c in value if isinstance(c, int)][:MAX_RECENT_CODES]
 
-    def set_recent_codes(self, path: Path, codes: list[int]) -> None:
+    def set_recent_codes(self, path: Path | str, codes: list[int]) -> None:
         self._set_project_state(path, codes=list(codes)[:MAX_RECENT_CODES])
 
     # -- who codes on this machine -------------------------------------------

@@ -96,8 +96,12 @@ class WelcomePage(QWidget):
 
     def refresh(self) -> None:
         self.recent.clear()
+        from crosscase.db.server import database_name, is_url
+
         for p in self.settings.recent_projects():
-            item = QListWidgetItem(f"{Path(p).stem}    —    {Path(p).parent}")
+            shown = (f"{database_name(p)}    —    {p}" if is_url(p)
+                     else f"{Path(p).stem}    —    {Path(p).parent}")
+            item = QListWidgetItem(shown)
             item.setData(Qt.ItemDataRole.UserRole, p)
             item.setToolTip(p)
             self.recent.addItem(item)
