@@ -180,6 +180,18 @@ class SharedProject(Project):
     def location(self) -> str:
         return self.url or str(self.path)
 
+    #: the coder tied to the database login (``roles.login_coder``): it is who works
+    #: here, whatever coder is named (``--coder``, the workbench's choice)
+    login_coder: str | None = None
+
+    @property
+    def coder_name(self) -> str:
+        return self.login_coder or self._named_coder
+
+    @coder_name.setter
+    def coder_name(self, name: str) -> None:
+        self._named_coder = name
+
     def record(self, session: Session, change: Change) -> int | None:
         """Append ``change`` to the change log and announce it on commit."""
         row_id = session.scalar(insert(ChangeRecord).values(
@@ -364,7 +376,12 @@ def open_shared(url: str, *, readonly: bool = False, upgrade: bool = True,
             if missing:
                 raise NotAProject(f"{redacted(url)}: the table {missing[0]!r} is missing; "
                                   "this is not a whole Crosscase project")
-        return SharedProject(url, engine, readonly=readonly)
+        project = SharedProject(url, engine, readonly=readonly)
+        from crosscase.db import roles
+
+        with engine.connect() as conn:
+            project.login_coder = roles.login_coder(conn)
+        return project
     except BaseException:
         engine.dispose()
         raise
