@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from crosscase.commands.base import Command, id_set
 from crosscase.commands.documents import DocumentRows
+from crosscase.commands.seen import SeenFields, check_fields, check_seen, lock, shown
 from crosscase.db.models import (
+    Attribute,
     Case,
     CaseValue,
     Document,
@@ -74,14 +76,30 @@ class CreateCase(Command):
 
 
 class EditCase(Command):
+    """Rename, re-parent or write the memo of a case; ``seen`` maps fields to their
+    values as the user read them (see :mod:`crosscase.commands.seen`)."""
+
     label = "Edit case"
 
-    def __init__(self, case_id: int, **changes: Any) -> None:
+    def __init__(self, case_id: int, seen: SeenFields | None = None, **changes: Any) -> None:
         bad = set(changes) - {"name", "parent_id", "memo"}
         if bad:
             raise UsageError(f"cannot edit {', '.join(sorted(bad))} of a case")
-        self.case_id, self.changes = case_id, changes
+        self.case_id, self.changes, self.seen = case_id, changes, seen
         self._old: dict[str, Any] = {}
+
+    def _check_seen(self, session: Session, project: Project) -> None:
+        case = session.get(Case, self.case_id)
+        if case is None or not self.seen:
+            return
+        seen = dict(self.seen)
+
+        def retry(field: str, merged: str, theirs: str) -> Command:
+            return EditCase(self.case_id, seen={**seen, field: theirs},
+                            **{**self.changes, field: merged})
+
+        check_fields(session, project, case, f"case '{case.name}'", seen, self.changes,
+                     retry, self.change())
 
     def _apply(self, session: Session, values: dict[str, Any]) -> None:
         case = session.get(Case, self.case_id)
@@ -102,6 +120,8 @@ class EditCase(Command):
             setattr(case, k, v)
 
     def _do(self, session: Session, project: Project) -> None:
+        if not self._old:  # the first do: the user's edit, over what they saw
+            self._check_seen(session, project)
         self._apply(session, self.changes)
 
     def _undo(self, session: Session, project: Project) -> None:
@@ -209,14 +229,21 @@ class DeleteCase(Command):
 
 
 class SetAttribute(Command):
-    """Set (or clear, with ``None``) one attribute value of a case, document or participant."""
+    """Set (or clear, with ``None``) one attribute value of a case, document or participant.
+
+    ``seen`` is the value as the user read it (``""``: none): if it has changed
+    since, the write is refused (:class:`~crosscase.commands.seen.EditConflict`).
+    """
 
     def __init__(
-        self, scope: str, owner_id: int, name: str, value: Any, type_: str | None = None
+        self, scope: str, owner_id: int, name: str, value: Any, type_: str | None = None,
+        seen: Any = None,
     ) -> None:
         self.scope, self.owner_id, self.name, self.value, self.type_ = (
             scope, owner_id, name, value, type_,
         )
+        self.seen = seen
+        self._checked = False
         self.label = f"Set {scope} attribute '{name}'"
         self._old: str | None = None
         self._created_attribute: int | None = None
@@ -224,17 +251,36 @@ class SetAttribute(Command):
 
     def _do(self, session: Session, project: Project) -> None:
         owner = {"case": Case, "document": Document, "participant": Participant}.get(self.scope)
-        if owner is not None and session.get(owner, self.owner_id) is None:
+        row = session.get(owner, self.owner_id) if owner is not None else None
+        if owner is not None and row is None:
             raise NotFound(f"no {self.scope} {self.owner_id}")
         attr_id, created = attributes.ensure(session, self.scope, self.name, self.type_, self.value)
         if created:
             self._created_attribute = attr_id
         self._attribute = attr_id
+        if not self._checked and self.seen is not None:
+            # the first do: the user's edit, over what they saw; the owner's row is
+            # locked, so a colleague's write of its values waits for this one
+            if row is not None:
+                lock(session, row, "name")
+            self._check_value(project, session, attr_id, getattr(row, "name", self.owner_id))
+        self._checked = True
         self._old = attributes.get_raw(session, self.scope, self.owner_id, attr_id)
         attributes.set_raw(
             session, self.scope, self.owner_id, attr_id,
             None if self.value is None else attributes.encode(session, attr_id, self.value),
         )
+
+    def _check_value(self, project: Project, session: Session, attr_id: int, owner: Any) -> None:
+        raw = attributes.get_raw(session, self.scope, self.owner_id, attr_id)
+        attr = session.get(Attribute, attr_id)
+        theirs = None if raw is None or attr is None else attributes.decode(attr.type, raw)
+        check_seen(project, f"attribute '{self.name}' of {self.scope} '{owner}'", self.seen,
+                   theirs, self.value,
+                   retry=lambda merged: SetAttribute(self.scope, self.owner_id, self.name,
+                                                     merged or None, self.type_,
+                                                     seen=shown(theirs)),
+                   change=self.change())
 
     def _undo(self, session: Session, project: Project) -> None:
         attr_id, _ = attributes.ensure(session, self.scope, self.name, self.type_, self.value)

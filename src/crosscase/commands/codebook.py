@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from crosscase.commands.base import Command, id_set
+from crosscase.commands.seen import SeenFields, check_fields
 from crosscase.db.models import Code, Coding, FrameworkCell, FrameworkPin
 from crosscase.db.project import Project
 from crosscase.db.rows import Row, remove, restore, snapshot
@@ -83,19 +84,32 @@ class CreateCode(Command):
 
 
 class EditCode(Command):
-    """Rename, recolour or edit the definition fields of one code."""
+    """Rename, recolour or edit the definition fields of one code.
 
-    def __init__(self, code_id: int, **changes: Any) -> None:
+    ``seen`` maps fields to their values as the user read them: a field that
+    has changed since is not overwritten (:class:`~crosscase.commands.seen.EditConflict`).
+    """
+
+    def __init__(self, code_id: int, seen: SeenFields | None = None, **changes: Any) -> None:
         bad = set(changes) - set(EDITABLE)
         if bad:
             raise UsageError(f"cannot edit {', '.join(sorted(bad))} of a code")
-        self.code_id, self.changes = code_id, changes
+        self.code_id, self.changes, self.seen = code_id, changes, seen
         self._old: dict[str, Any] = {}
         what = "Rename" if "name" in changes else "Recolour" if "color" in changes else "Edit"
         self.label = f"{what} code"
 
     def _do(self, session: Session, project: Project) -> None:
         code = _get(session, self.code_id)
+        if not self._old and self.seen:  # the first do: the user's edit, over what they saw
+            seen = dict(self.seen)
+
+            def retry(field: str, merged: str, theirs: str) -> Command:
+                return EditCode(self.code_id, seen={**seen, field: theirs},
+                                **{**self.changes, field: merged})
+
+            check_fields(session, project, code, f"code '{code.name}'", seen, self.changes,
+                         retry, self.change())
         if "name" in self.changes:
             self.changes["name"] = _check_name(session, self.changes["name"], code.parent_id, code.id)
         self._old = {k: getattr(code, k) for k in self.changes}

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from crosscase.commands.base import Command, id_set
+from crosscase.commands.seen import check_seen, lock
 from crosscase.db.models import (
     Annotation,
     Base,
@@ -129,19 +130,30 @@ class DocumentRows:
 
 
 class RenameDocument(Command):
-    """Give a document a new name (unique within its case)."""
+    """Give a document a new name (unique within its case); ``seen`` is the name the
+    user read (see :mod:`crosscase.commands.seen`)."""
 
-    def __init__(self, document_id: int, name: str) -> None:
-        self.document_id, self.name = document_id, name.strip()
+    def __init__(self, document_id: int, name: str, seen: str | None = None) -> None:
+        self.document_id, self.name, self.seen = document_id, name.strip(), seen
         self.label = f"Rename document to '{self.name}'"
         self._old: str | None = None
         self._case = ""
 
     def _set(self, session: Session, name: str) -> None:
-        session.execute(update(Document).where(Document.id == self.document_id).values(name=name))
+        # through the ORM: the row's version is checked and moves on
+        _document(session, self.document_id).name = name
 
     def _do(self, session: Session, project: Project) -> None:
         doc = _document(session, self.document_id)
+        if self._old is None and self.seen is not None:  # the first do: over what the user saw
+            lock(session, doc, "name")
+            theirs = doc.name
+
+            def retry(merged: str) -> Command:
+                return RenameDocument(self.document_id, merged, seen=theirs)
+
+            check_seen(project, f"the name of document '{self.seen}'", self.seen, theirs,
+                       self.name, retry=retry, change=self.change())
         if not self.name:
             raise UsageError("a document needs a name")
         clash = session.scalar(select(Document.id).where(

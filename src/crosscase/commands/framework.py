@@ -10,7 +10,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from crosscase.commands.base import Command, id_set
-from crosscase.db.models import FrameworkCell, FrameworkPin, ProjectInfo
+from crosscase.commands.seen import SeenFields, check_fields
+from crosscase.db.models import Case, Code, FrameworkCell, FrameworkPin, ProjectInfo
 from crosscase.db.project import Project
 from crosscase.db.rows import Row, remove, restore, snapshot
 from crosscase.domain.changes import Change, Kind
@@ -43,17 +44,22 @@ def _ensure_cell(session: Session, project: Project, code_id: int, case_id: int,
 
 
 class SetFrameworkCell(Command):
-    """Write the summary and/or the rating of one code in one case."""
+    """Write the summary and/or the rating of one code in one case.
+
+    ``seen`` maps ``summary``/``rating`` to the values the user read (``""``: none):
+    one that has changed since is not overwritten (see :mod:`crosscase.commands.seen`).
+    """
 
     def __init__(
         self, code_id: int, case_id: int, *,
         summary: str | None | Literal[_Keep.KEEP] = _KEEP,
         rating: str | None | Literal[_Keep.KEEP] = _KEEP,
+        seen: SeenFields | None = None,
     ) -> None:
         if summary is _KEEP and rating is _KEEP:
             raise UsageError("give a summary or a rating")
         self.code_id, self.case_id = code_id, case_id
-        self.summary, self.rating = summary, rating
+        self.summary, self.rating, self.seen = summary, rating, seen
         self.label = "Rate framework cell" if summary is _KEEP else "Edit framework cell"
         self._before: list[Row] | None = None
         self._cell_id: int | None = None
@@ -63,6 +69,10 @@ class SetFrameworkCell(Command):
             _KEEP if self.rating is _KEEP else framework.canonical_rating(session, self.rating)
         )
         existing = framework.find_cell(session, self.code_id, self.case_id)
+        if self._before is None and existing is not None and self.seen:
+            # the first do: the user's edit, over what they saw
+            self._cell_id = existing.id
+            self._check_seen(session, project, existing, rating)
         if self._before is None:
             self._before = (
                 snapshot(session, FrameworkCell, FrameworkCell.id == existing.id)
@@ -75,6 +85,23 @@ class SetFrameworkCell(Command):
             cell.summary = str(self.summary or "")
         if rating is not _KEEP:
             cell.rating = rating
+
+    def _check_seen(self, session: Session, project: Project, cell: FrameworkCell,
+                    rating: str | None | Literal[_Keep.KEEP]) -> None:
+        mine = {k: v for k, v in (("summary", self.summary), ("rating", rating))
+                if v is not _KEEP}
+        seen = dict(self.seen or {})
+
+        def retry(field: str, merged: str, theirs: str) -> Command:
+            values: dict[str, Any] = {"summary": self.summary, "rating": self.rating,
+                                      field: (merged or None) if field == "rating" else merged}
+            return SetFrameworkCell(self.code_id, self.case_id, **values,
+                                    seen={**seen, field: theirs})
+
+        code = session.scalar(select(Code.name).where(Code.id == self.code_id))
+        case = session.scalar(select(Case.name).where(Case.id == self.case_id))
+        check_fields(session, project, cell, f"'{code}' in case '{case}'", seen, mine,
+                     retry, self._change({Kind.FRAMEWORK: id_set([cell.id])}))
 
     def _undo(self, session: Session, project: Project) -> None:
         if not self._before:
