@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-SCRIPTS = ["bench_core.py", "bench_import.py", "bench_matrix.py", "bench_query.py", "bench_cooccur.py", "bench_agreement.py", "bench_gui.py", "bench_startup.py"]
+SCRIPTS = ["bench_core.py", "bench_import.py", "bench_matrix.py", "bench_query.py", "bench_cooccur.py", "bench_agreement.py", "bench_gui.py", "bench_startup.py", "bench_shared.py"]
 
 HEADER = """# Performance
 
@@ -33,6 +33,7 @@ section below says when and how it was measured.
 | agreement of 50 codes x 5 coders over 200,000 characters < 2 s | Agreement |
 | main window < 1.5 s; 1 MB transcript with 5,000 codings opens and paints < 1 s; applying a code < 100 ms | Workbench |
 | `crosscase docs` and `crosscase code` at most 1.25x the CPU time of `import sqlalchemy.orm` plus one SQLite query; `crosscase new` under 2x | Start-up |
+| a colleague's coding visible in the other's change stream within 1 s; import, coding, matrix and Word export on the demo project, file and PostgreSQL side by side | Shared projects |
 
 """
 
@@ -55,7 +56,7 @@ def main() -> int:
 
 def assemble() -> None:
     parts = [HEADER]
-    for area in ("core", "import", "matrix", "query", "cooccur", "agreement", "gui", "startup"):
+    for area in ("core", "import", "matrix", "query", "cooccur", "agreement", "gui", "startup", "shared"):
         section = DOCS / f"PERFORMANCE-{area}.md"
         if section.exists():
             parts.append(section.read_text(encoding="utf-8").strip() + "\n\n")
