@@ -46,6 +46,7 @@ def open_memo(parent: QWidget, context: ProjectContext, kind: str, target_id: in
         return None
     dlg = MemoDialog(kind, target_id, subject, text, parent, quote=quote)
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dlg.saved.connect(lambda k, i, t: context.push(SetMemo(k, i, t)))
+    # the memo as read: a colleague's memo saved since is not overwritten silently
+    dlg.saved.connect(lambda k, i, t: context.push(SetMemo(k, i, t, seen=text)))
     dlg.open()
     return dlg

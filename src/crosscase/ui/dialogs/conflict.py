@@ -79,14 +79,19 @@ class ConflictDialog(QDialog):
         self.merged.emit(text)
 
 
+_open: set[ConflictDialog] = set()
+
+
 def resolve(context: ProjectContext, conflict: EditConflict) -> ConflictDialog:
     """Show the conflict (not blocking). Saving pushes the merged text as a new undoable
     command; keeping theirs tells the views to show theirs."""
-    # over the main window: the editor that saved may be closing (and deleted with its children)
-    parent = QApplication.activeWindow()
-    while parent is not None and parent.parentWidget() is not None:
-        parent = parent.parentWidget().window()
+    # over the main window (the context's parent): the editor that saved may be closing,
+    # and would take the dialog with it
+    owner = context.parent()
+    parent = owner if isinstance(owner, QWidget) else QApplication.activeWindow()
     dlg = ConflictDialog(conflict, parent)
+    _open.add(dlg)  # kept alive while it is shown, whatever its parent
+    dlg.finished.connect(lambda _r: _open.discard(dlg))
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dlg.setWindowModality(Qt.WindowModality.WindowModal)
     dlg.merged.connect(lambda text: context.push(conflict.retry(text)))

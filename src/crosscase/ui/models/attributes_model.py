@@ -94,7 +94,8 @@ class AttributeModel(QAbstractTableModel):
         if text == _show(old):
             return False
         return _push_later(
-            self.context, SetAttribute(self.scope, self.owner, name, text if text else None, type_)
+            self.context, SetAttribute(self.scope, self.owner, name, text if text else None, type_,
+                                       seen=_show(old))
         )
 
 
@@ -165,8 +166,9 @@ class ParticipantsModel(QAbstractTableModel):
         p = self.people[index.row()]
         name, type_ = self.names[index.column() - 2]
         text = str(value).strip()
-        if text == _show(self.values.get(p.id, {}).get(name)):
+        seen = _show(self.values.get(p.id, {}).get(name))
+        if text == seen:
             return False
         return _push_later(
-            self.context, SetAttribute("participant", p.id, name, text or None, type_)
+            self.context, SetAttribute("participant", p.id, name, text or None, type_, seen=seen)
         )

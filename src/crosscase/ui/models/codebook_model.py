@@ -322,8 +322,8 @@ class CodebookModel(QAbstractItemModel):
         if cid is None or not name or name == self.nodes[cid].name:
             return False
         # the view is still closing its editor: rebuild the tree after that
-        context = self.context
-        QTimer.singleShot(0, lambda: context.push(EditCode(cid, name=name)))
+        context, seen = self.context, {"name": self.nodes[cid].name}
+        QTimer.singleShot(0, lambda: context.push(EditCode(cid, seen=seen, name=name)))
         return True
 
     # -- drag and drop -----------------------------------------------------------

@@ -337,9 +337,9 @@ class CasesPanel(QWidget):
         if not name or name == entry.name:
             return
         if isinstance(entry, CaseEntry):
-            self.context.push(EditCase(entry.id, name=name))
+            self.context.push(EditCase(entry.id, seen={"name": entry.name}, name=name))
         else:
-            self.context.push(RenameDocument(entry.id, name))
+            self.context.push(RenameDocument(entry.id, name, seen=entry.name))
 
     def move_document(self, document_id: int, case_id: int) -> None:
         if self.context is not None and self.context.push(MoveDocument(document_id, case_id)):

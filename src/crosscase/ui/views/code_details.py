@@ -80,6 +80,8 @@ class CodeDetails(QWidget):
         super().__init__(parent)
         self.context: ProjectContext | None = None
         self.code_id: int | None = None
+        #: each field's text as last shown: what an edit of it is written over
+        self.seen: dict[str, str] = {}
 
         self.swatch = QToolButton()
         self.swatch.setToolTip("Change the colour")
@@ -193,10 +195,12 @@ class CodeDetails(QWidget):
         )
         if force or not self.name.hasFocus():
             self.name.setText(node.name)
+            self.seen["name"] = node.name
         self.path.setText(node.path.replace("/", " › ") if node.parent else "Top-level code")
         for key, w in self.fields.items():
             if force or not w.hasFocus():
                 value = getattr(node, key)
+                self.seen[key] = value
                 if w.toPlainText() != value:
                     w.setPlainText(value)  # also clears the modified flag
         self.memo_preview.setText(f"Memo: {node.memo}" if node.memo else "")
@@ -227,8 +231,10 @@ class CodeDetails(QWidget):
             return  # only what the researcher typed is committed
         field.document().setModified(False)
         value = field.toPlainText().strip()
-        if value != getattr(node, key):
-            self.context.push(EditCode(self.code_id, **{key: value}))
+        seen = self.seen.get(key, getattr(node, key))
+        if value != seen:
+            if self.context.push(EditCode(self.code_id, seen={key: seen}, **{key: value})):
+                self.seen[key] = value
 
     def _commit_later(self) -> None:
         """Commit what was typed for the code being left, once the selection change is over.
@@ -246,20 +252,25 @@ class CodeDetails(QWidget):
         node = self.context.nodes.get(self.code_id)
         if node is None:
             return
-        changes = {k: v for k, v in changes.items() if v != getattr(node, k)}
+        seen = {k: self.seen.get(k, getattr(node, k)) for k in changes}
+        changes = {k: v for k, v in changes.items() if v != seen[k]}
         if changes:
             context, code_id = self.context, self.code_id
-            QTimer.singleShot(0, lambda: context.push(EditCode(code_id, **changes)))
+            seen = {k: seen[k] for k in changes}
+            QTimer.singleShot(0, lambda: context.push(EditCode(code_id, seen=seen, **changes)))
 
     def _save_name(self) -> None:
         if self.context is None or self.code_id is None:
             return
         node = self.context.nodes.get(self.code_id)
         name = self.name.text().strip()
-        if node is not None and name and name != node.name and not self.context.push(
-            EditCode(self.code_id, name=name)
-        ):
-            self.name.setText(node.name)
+        seen = self.seen.get("name", node.name if node is not None else "")
+        if node is None or not name or name == seen:
+            return
+        if self.context.push(EditCode(self.code_id, seen={"name": seen}, name=name)):
+            self.seen["name"] = name
+        else:
+            self.name.setText(seen)
 
     def _recolour(self) -> None:
         if self.context is None or self.code_id is None:
@@ -267,7 +278,7 @@ class CodeDetails(QWidget):
         node = self.context.nodes[self.code_id]
         colour = messages.ask_color(self, node.color, f"Colour of '{node.name}'")
         if colour and colour != node.color:
-            self.context.push(EditCode(self.code_id, color=colour))
+            self.context.push(EditCode(self.code_id, seen={"color": node.color}, color=colour))
 
     def _memo(self) -> None:
         if self.code_id is not None:

@@ -282,7 +282,8 @@ class CodebookPanel(QWidget):
         colour = messages.ask_color(self, self.model.nodes[cid].color,
                                     f"Colour of '{self.model.nodes[cid].name}'")
         if colour and colour != self.model.nodes[cid].color:
-            self.context.push(EditCode(cid, color=colour))
+            self.context.push(EditCode(cid, seen={"color": self.model.nodes[cid].color},
+                                       color=colour))
 
     def delete_code(self) -> None:
         cid = self.current_code()

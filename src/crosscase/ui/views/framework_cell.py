@@ -50,6 +50,8 @@ class FrameworkCellEditor(QGroupBox):
         self.pins: list[int] = []
         #: the coding of the quote selected in the matrix tab's list
         self.selected_coding: int | None = None
+        #: the summary and rating as last shown: what an edit is written over
+        self.seen: dict[str, str] = {"summary": "", "rating": ""}
 
         self.summary_edit = QPlainTextEdit()
         self.summary_edit.setPlaceholderText("Two or three sentences on what this case shows")
@@ -102,11 +104,14 @@ class FrameworkCellEditor(QGroupBox):
         if cell != self.cell:
             self.commit_pending()
             self.summary_edit.document().setModified(False)
+            self.seen = {"summary": "", "rating": ""}
         self.cell = cell
         if view is not None and cell is not None:
             if not self.summary_edit.document().isModified():
                 self.summary_edit.setPlainText(view.summary)
                 self.summary_edit.document().setModified(False)
+                self.seen["summary"] = view.summary
+            self.seen["rating"] = view.rating or ""
             i = self.rating_combo.findData(view.rating or "")
             self.rating_combo.setCurrentIndex(max(i, 0))
         self.pins = list(view.pins) if view is not None else []
@@ -151,8 +156,19 @@ class FrameworkCellEditor(QGroupBox):
             if framework.cell(s, *self.cell).summary == text:
                 self.summary_edit.document().setModified(False)
                 return
-        if self._run(SetFrameworkCell(*self.cell, summary=text)):
+        if self._run(SetFrameworkCell(*self.cell, summary=text,
+                                      seen={"summary": self.seen["summary"]})):
             self.summary_edit.document().setModified(False)
+            self.seen["summary"] = text
+            return
+        with self.project.session() as s:
+            now = framework.cell(s, *self.cell).summary
+        if now != self.seen["summary"]:
+            # someone else's summary came first: the conflict dialog has ours now, and
+            # the box shows theirs until the merged text (or theirs, kept) comes back
+            self.summary_edit.setPlainText(now)
+            self.summary_edit.document().setModified(False)
+            self.seen["summary"] = now
 
     @Slot()
     def commit_rating(self) -> None:
@@ -162,7 +178,9 @@ class FrameworkCellEditor(QGroupBox):
         with self.project.session() as s:
             if framework.cell(s, *self.cell).rating == rating:
                 return
-        self._run(SetFrameworkCell(*self.cell, rating=rating))
+        if self._run(SetFrameworkCell(*self.cell, rating=rating,
+                                      seen={"rating": self.seen["rating"]})):
+            self.seen["rating"] = rating or ""
 
     @Slot()
     def pin_selected(self) -> None:
