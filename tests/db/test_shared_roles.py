@@ -7,6 +7,10 @@ through a plain psycopg connection (what their own psql session could do).
 from __future__ import annotations
 
 import itertools
+import os
+import pty
+import select
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -402,3 +406,52 @@ def test_members_on_the_command_line(team: Team, capsys: pytest.CaptureFixture[s
         main(["members", team.url, "--add", login, "--role", "boss"])
     assert refused.value.code == 2
     assert "--role" in capsys.readouterr().err
+
+
+def _at_a_terminal(argv: list[str], answers: list[str]) -> tuple[int, str]:
+    """Run the crosscase program at a terminal of its own (a pseudo-terminal),
+    typing each answer when a password is asked; its exit code and what it showed."""
+    program = str(Path(sys.executable).with_name("crosscase"))
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the program, with the pseudo-terminal as its terminal
+        os.execv(program, [program, *argv])
+    shown, asked = b"", 0
+    try:
+        while True:
+            ready, _, _ = select.select([fd], [], [], 60)
+            if not ready:
+                break
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the program has ended
+                break
+            if not chunk:
+                break
+            shown += chunk
+            while asked < len(answers) and shown.count(b"Password for") > asked:
+                os.write(fd, answers[asked].encode() + b"\n")
+                asked += 1
+    finally:
+        os.close(fd)
+        _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), shown.decode(errors="replace")
+
+
+def test_a_new_members_password_is_typed_at_a_prompt(team: Team) -> None:
+    login = _unique("typed")
+    code, shown = _at_a_terminal(
+        ["members", team.url, "--add", login, "--role", "coder", "--password-prompt"],
+        ["s3cret word", "s3cret word"])
+    assert code == 0, shown
+    assert "s3cret" not in shown  # not echoed
+    with psycopg.connect(team.server.url(team.db, user=login, password="s3cret word")) as conn:
+        assert conn.execute("SELECT name FROM coder WHERE login = current_user"
+                            ).fetchone() == (login,)
+    other = _unique("typo")
+    code, shown = _at_a_terminal(
+        ["members", team.url, "--add", other, "--role", "coder", "--password-prompt"],
+        ["first try", "second try"])
+    assert code == 2 and "the two passwords differ" in shown
+    with psycopg.connect(team.url) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_roles WHERE rolname = %s",
+                            [other]).fetchone() == (0,)
