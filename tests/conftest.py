@@ -9,30 +9,91 @@ os.environ.setdefault("CROSSCASE_CODER", "tester")
 # the machine's last coder is remembered under the user's configuration folder: a private one
 os.environ["XDG_CONFIG_HOME"] = __import__("tempfile").mkdtemp(prefix="crosscase-config-")
 
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
 
 import pytest  # noqa: E402
 
-from crosscase.db.project import Project  # noqa: E402
+from crosscase.db.project import Project, open_project  # noqa: E402
 from crosscase.services.projects import new_project  # noqa: E402
 
 pytest_plugins = ["pgfixtures"]  # pg_server, pg_url: a private PostgreSQL server
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Iterator[Project]:
-    """A new project with the default codebook."""
-    p = new_project(tmp_path / "study.crosscase")
-    yield p
-    p.close()
+#: the folders whose tests run against a project file and a shared project alike
+BOTH_ENGINES = ("commands", "services", "analysis")
+ENGINE_FIXTURES = {"project", "empty_project", "study"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The core's tests run twice: on a project file and on a shared project on the
+    run's PostgreSQL server, so the second engine cannot rot."""
+    if not ENGINE_FIXTURES & set(metafunc.fixturenames) or "where" not in metafunc.fixturenames:
+        return
+    parts = Path(metafunc.definition.path).relative_to(Path(__file__).parent).parts
+    if parts and parts[0] in BOTH_ENGINES:
+        metafunc.parametrize("where", ["file", "server"], indirect=True)
 
 
 @pytest.fixture
-def empty_project(tmp_path: Path) -> Iterator[Project]:
-    p = new_project(tmp_path / "empty.crosscase", empty=True)
-    yield p
-    p.close()
+def where(request: pytest.FixtureRequest) -> str:
+    """Where the test's project lives: "file" (a .crosscase file) or "server"."""
+    return str(getattr(request, "param", "file"))
+
+
+class Templates:
+    """Shared projects built once per run, copied for each test (CREATE DATABASE ... TEMPLATE)."""
+
+    def __init__(self, server: Any) -> None:
+        self.server = server
+        self.made: set[str] = set()
+
+    def copy(self, name: str, build: Callable[[str], Project]) -> tuple[Project, str]:
+        if name not in self.made:
+            built = build(self.server.create_database(name))
+            built.close()  # a template must have no connection while it is copied
+            self.made.add(name)
+        url = self.server.create_database(template=name)
+        return open_project(url), url
+
+
+@pytest.fixture(scope="session")
+def templates(request: pytest.FixtureRequest) -> Templates:
+    return Templates(request.getfixturevalue("pg_server"))
+
+
+def _made(request: pytest.FixtureRequest, where: str, tmp_path: Path, template: str,
+          build: Callable[[str | Path], Project], filename: str) -> Iterator[Project]:
+    if where == "file":
+        p = build(tmp_path / filename)
+        yield p
+        p.close()
+        return
+    tpl: Templates = request.getfixturevalue("templates")
+    p, url = tpl.copy(template, build)
+    try:
+        yield p
+    finally:
+        p.close()
+        tpl.server.drop_database(urlsplit(url).path.lstrip("/"))
+
+
+@pytest.fixture
+def project(request: pytest.FixtureRequest, where: str, tmp_path: Path) -> Iterator[Project]:
+    """A new project with the default codebook (a file, or a shared project)."""
+    yield from _made(request, where, tmp_path, "tpl_default",
+                     lambda at: new_project(at, name="study" if isinstance(at, str) else None),
+                     "study.crosscase")
+
+
+@pytest.fixture
+def empty_project(request: pytest.FixtureRequest, where: str, tmp_path: Path) -> Iterator[Project]:
+    yield from _made(request, where, tmp_path, "tpl_empty",
+                     lambda at: new_project(at, empty=True,
+                                            name="empty" if isinstance(at, str) else None),
+                     "empty.crosscase")
 
 
 @pytest.fixture(scope="session")

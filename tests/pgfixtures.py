@@ -8,6 +8,7 @@ is a fresh empty database on it for one test, dropped afterwards.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -39,3 +40,11 @@ def pg_url(pg_server: PostgresServer) -> Iterator[str]:
         yield url
     finally:
         pg_server.drop_database(urlsplit(url).path.lstrip("/"))
+
+
+def reopenable(project: Any) -> Any:
+    """Where ``project`` can be opened again: its file, or the shared project's URL
+    with the password (which the project itself never shows)."""
+    if project.shared:
+        return project.engine.url.render_as_string(hide_password=False)
+    return project.path

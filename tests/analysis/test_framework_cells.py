@@ -133,9 +133,12 @@ def test_cells_survive_in_the_file(study: Any, tmp_path: Any) -> None:
     project, st = study
     code, case = st.codes["Co-production"], st.cases["Case A"]
     SetFrameworkCell(code, case, summary="Members shape the work.", rating="strong").do(project)
-    path = project.path
-    project.close()
+    from pgfixtures import reopenable
+
     from crosscase.db.project import open_project
+
+    path = reopenable(project)
+    project.close()
 
     with open_project(path) as again, again.session() as s:
         views = framework.cells(s)
