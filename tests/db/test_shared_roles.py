@@ -455,3 +455,21 @@ def test_a_new_members_password_is_typed_at_a_prompt(team: Team) -> None:
     with psycopg.connect(team.url) as conn:
         assert conn.execute("SELECT count(*) FROM pg_roles WHERE rolname = %s",
                             [other]).fetchone() == (0,)
+
+
+def test_a_project_without_roles_gets_them_with_its_first_member(pg_server: PostgresServer,
+                                                                 pg_url: str) -> None:
+    project = new_project(pg_url, empty=True)
+    db = urlsplit(pg_url).path.lstrip("/")
+    try:
+        with project.engine.begin() as conn:  # as a project made before roles were installed
+            conn.execute(text("DROP FUNCTION crosscase_add_member(text, text, text)"))
+        login = _unique("first")
+        roles.add_member(project, login, "reader", password=PASSWORD)
+    finally:
+        project.close()
+    with psycopg.connect(pg_server.url(db, user=login, password=PASSWORD)) as conn:
+        assert conn.execute("SELECT name FROM coder WHERE login = current_user"
+                            ).fetchone() == (login,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE project SET name = 'mine'")

@@ -314,9 +314,9 @@ def install(conn: Connection) -> None:
         allowed = conn.execute(text(
             "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")).scalar()
         if not allowed:
-            log.warning("shared project %s: the role %s may not create roles, so the project "
-                        "has no member roles (a superuser can add them by opening it once)",
-                        database, missing[0])
+            log.warning("shared project %s: the login may not create roles, so the project "
+                        "has no roles yet (%s and the others); they are made when a login "
+                        "that may create roles adds the first member", database, missing[0])
             return
     raw = _raw(conn)
     for name in missing:
@@ -402,6 +402,11 @@ def add_member(target: Project | Connection | Engine, login: str, role: str,
     with _connection(target) as conn:
         _check_shared(conn)
         _database, schema, groups = _names(conn)
+        if not _installed(conn, schema):
+            install(conn)  # a project made before roles, or by a login that could not make them
+            if not _installed(conn, schema):
+                raise UsageError("this shared project has no roles on its server yet; add the "
+                                 "first member with a login that may create roles")
         verifier = None
         if password:
             raw = _raw(conn)
@@ -440,6 +445,11 @@ def _tie(conn: Connection, login: str, role: str, coder: str) -> None:
     else:
         conn.execute(text("UPDATE coder SET login = :l, role = :r WHERE id = :i"),
                      {"l": login, "r": role, "i": row.id})
+
+
+def _installed(conn: Connection, schema: str) -> bool:
+    return conn.execute(text("SELECT to_regprocedure(:f) IS NOT NULL"), {
+        "f": f"{_ident(schema)}.crosscase_add_member(text, text, text)"}).scalar() is True
 
 
 def remove_member(target: Project | Connection | Engine, login: str) -> None:
