@@ -59,7 +59,8 @@ def lock(session: Session, row: object, *fields: str) -> None:
     """Read ``fields`` (and the version) of ``row`` again, locked until the transaction
     ends: a colleague's write to it waits for ours, ours sees theirs if it came first."""
     names = [*fields, "version"] if hasattr(row, "version") else list(fields)
-    session.refresh(row, attribute_names=names, with_for_update=True)
+    # FOR NO KEY UPDATE: a coding inserted meanwhile (its key share on a code) does not wait
+    session.refresh(row, attribute_names=names, with_for_update={"key_share": True})
 
 
 def check_seen(project: Project, what: str, seen: Any, theirs: Any, mine: Any, *,
