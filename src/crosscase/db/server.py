@@ -322,6 +322,24 @@ def _check_server(url: str, engine: Engine) -> tuple[str | None, set[str]]:
         return _revision(conn)
 
 
+def create_schema(url: str, conn: Connection) -> None:
+    """In ``conn``'s transaction, under the schema lock: a shared project's tables and
+    schema stamp in the database at ``url``, with no rows. Refused when the database
+    already holds a Crosscase project or a table of the same name as one of ours.
+    The caller adds the rows, then calls ``roles.install``, before it commits."""
+    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SCHEMA_LOCK})
+    rev, tables = _revision(conn)
+    if rev is not None or "project" in tables:
+        raise ProjectOpenError(f"{redacted(url)}: already holds a Crosscase project; "
+                               "open it instead")
+    clash = sorted(set(Base.metadata.tables) & tables)
+    if clash:
+        raise ProjectOpenError(f"{redacted(url)}: already has a table {clash[0]!r} that is not "
+                               "part of a Crosscase project; use an empty database")
+    Base.metadata.create_all(conn)
+    _stamp_head(conn)
+
+
 def create_shared(url: str, *, name: str | None = None, password: str | None = None) -> SharedProject:
     """Make the empty database at ``url`` a new shared project (no codebook).
 
@@ -331,13 +349,7 @@ def create_shared(url: str, *, name: str | None = None, password: str | None = N
     engine = make_engine(url, password=password)
     try:
         with engine.begin() as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SCHEMA_LOCK})
-            rev, tables = _revision(conn)
-            if rev is not None or "project" in tables:
-                raise ProjectOpenError(f"{redacted(url)}: already holds a Crosscase project; "
-                                       "open it instead")
-            Base.metadata.create_all(conn)
-            _stamp_head(conn)
+            create_schema(url, conn)
             conn.execute(insert(ProjectInfo).values(id=1, name=name or database_name(url),
                                                    memo="", created=utcnow()))
             conn.execute(insert(Event).values(

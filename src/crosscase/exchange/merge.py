@@ -24,6 +24,11 @@ is filled from the other without a conflict.
 The new project is built under a hidden temporary name beside ``OUT``
 (``.NAME.XXXXXXXX.part``, owner-only) and renamed into place only when
 complete; ``OUT`` must not exist, and the inputs are only read.
+
+:func:`merge_into` is the core: one OTHER added to an open project (the new
+file here, or a shared project that a pulled copy is pushed back to) in one
+transaction of that project, so a failure adds nothing. The merge is one
+change of the project (logged, and announced to a shared project's clients).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from sqlalchemy.orm import Session
 
 from crosscase.db.models import Base
 from crosscase.db.project import Project, open_project
+from crosscase.domain.changes import Change, Kind
 from crosscase.domain.errors import ProjectOpenError, UsageError
 from crosscase.domain.progress import Progress
 from crosscase.exchange.files import move_new_project_into_place, remove_project_files
@@ -70,11 +76,16 @@ class MergeReport:
     out: Path
     sources: list[SourceReport] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    #: the project merged into in place (a shared project's URL), instead of a new file
+    into: str | None = None
 
     def text(self) -> str:
         """The whole report as one readable text."""
-        lines = [f"Merged into {self.out.name}, starting from a copy of {self.base.name} "
-                 "(everything it holds is kept as it is)."]
+        if self.into is not None:
+            lines = [f"Merged into {self.into} (everything it held is kept as it is)."]
+        else:
+            lines = [f"Merged into {self.out.name}, starting from a copy of {self.base.name} "
+                     "(everything it holds is kept as it is)."]
         for src in self.sources:
             lines += ["", f"From {src.path.name}:"]
             kinds = sorted(set(src.added) | set(src.matched))
@@ -130,12 +141,7 @@ def merge_projects(base: Path, others: list[Path], out: Path, *, coder: str | No
                 progress.check()
             other = open_project(path, readonly=True)
             try:
-                with other.session() as o, merged.transaction() as m:
-                    source = SourceReport(path)
-                    _Merger(o, m, source, report.conflicts, path.name).run()
-                    merged.log(m, "project.merge", file=path.name,
-                               added=dict(source.added), conflicts=len(report.conflicts))
-                report.sources.append(source)
+                report.sources.append(merge_into(merged, other, path, report.conflicts))
                 if progress is not None:
                     progress.advance(f"merged {path.name}")
             finally:
@@ -149,6 +155,31 @@ def merge_projects(base: Path, others: list[Path], out: Path, *, coder: str | No
         remove_project_files(tmp)
         raise
     return report
+
+
+def merge_into(target: Project, other: Project, path: Path, conflicts: list[str]) -> SourceReport:
+    """Add what ``other`` (the project file ``path``) holds that ``target`` lacks, in one
+    transaction of ``target``; each conflict is appended to ``conflicts``, never resolved.
+
+    ``target`` is an open, writable project: a file or a shared project. The merge is
+    logged as ``project.merge`` and recorded as one change of everything (a shared
+    project's other clients reload what they show).
+    """
+    source = SourceReport(Path(path))
+    before = len(conflicts)
+    change = Change(f"merge {source.path.name}", changed=dict.fromkeys(Kind),
+                    reshaped=frozenset(Kind), initiator=target.coder_name)
+    try:
+        with other.session() as o, target.transaction() as m:
+            _Merger(o, m, source, conflicts, source.path.name).run()
+            target.log(m, "project.merge", file=source.path.name, added=dict(source.added),
+                       conflicts=len(conflicts))
+            target.record(m, change)
+    except BaseException:
+        del conflicts[before:]  # nothing of this merge was kept
+        raise
+    target.publish(change)
+    return source
 
 
 def _copy_file(src: Project, tmp: Path) -> None:
@@ -171,6 +202,11 @@ def _rows(s: Session, table: str, *where: Any) -> list[dict[str, Any]]:
     for w in where:
         q = q.where(w)
     return [dict(r) for r in s.execute(q).mappings()]
+
+
+def _bump(t: Any) -> dict[str, Any]:
+    """A row edited in place gets its next version (a colleague's stale write is refused)."""
+    return {"version": t.c.version + 1} if "version" in t.c else {}
 
 
 def _insert(m: Session, table: str, row: dict[str, Any]) -> int:
@@ -205,7 +241,7 @@ class _Merger:
             return
         if mine in (None, ""):
             t = _T[table]
-            self.m.execute(update(t).where(t.c.id == row_id).values({column: theirs}))
+            self.m.execute(update(t).where(t.c.id == row_id).values({column: theirs, **_bump(t)}))
             return
         self.conflict(what, mine, theirs)
 
@@ -270,7 +306,7 @@ class _Merger:
             elif mine != r["value"] and r["value"] != "":
                 if mine == "":
                     self.m.execute(update(t).where(t.c[owner] == target, t.c.attribute_id == attr)
-                                   .values(value=r["value"]))
+                                   .values(value=r["value"], **_bump(t)))
                 else:
                     self.conflict(f"{names[r['attribute_id']][1]} of {label[r[owner]]}", mine,
                                   r["value"])
