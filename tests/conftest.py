@@ -24,7 +24,7 @@ pytest_plugins = ["pgfixtures"]  # pg_server, pg_url: a private PostgreSQL serve
 
 #: the folders whose tests run against a project file and a shared project alike
 BOTH_ENGINES = ("commands", "services", "analysis")
-ENGINE_FIXTURES = {"project", "empty_project", "study"}
+ENGINE_FIXTURES = {"project", "empty_project", "study", "bench"}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -48,3 +48,29 @@ def reopenable(project: Any) -> Any:
     if project.shared:
         return project.engine.url.render_as_string(hide_password=False)
     return project.path
+
+
+def snapshot(project: Any) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """Every row of every table of ``project``, parents first (for :func:`restore`)."""
+    from crosscase.db.models import Base
+
+    with project.engine.connect() as conn:
+        return [(table, [dict(r._mapping) for r in conn.execute(table.select())])
+                for table in Base.metadata.sorted_tables]
+
+
+def restore(project: Any, rows: list[tuple[Any, list[dict[str, Any]]]]) -> None:
+    """Put a :func:`snapshot` back into a shared project: every table emptied and refilled,
+    ids kept, each id sequence set past the largest id."""
+    from sqlalchemy import text
+
+    with project.engine.begin() as conn:
+        names = ", ".join(f'"{table.name}"' for table, _ in rows)
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        for table, values in rows:
+            if values:
+                conn.execute(table.insert(), values)
+            if "id" in table.c and table.c.id.primary_key:
+                conn.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                    f"COALESCE((SELECT max(id) FROM \"{table.name}\"), 0) + 1, false)"))

@@ -5,7 +5,9 @@ codebook tree, two cases, documents with astral characters and emoji,
 codings, memos, attributes, framework cells with pinned quotes). Each example
 starts from the same bytes: the seeded file is built once per session and
 copied into the open project with SQLite's backup API before every example,
-which is far faster than creating a project per example.
+which is far faster than creating a project per example. The same runs on a
+shared project on the run's PostgreSQL server, whose seeded rows are put
+back (ids and sequences included) before every example.
 
 The command classes are discovered by walking ``crosscase.commands``; a class
 without a strategy here fails its test, so a new command cannot be forgotten.
@@ -27,6 +29,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from pgfixtures import restore, snapshot
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, text
 
@@ -198,17 +201,34 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Seed]:
     return path, seed
 
 
+@pytest.fixture(scope="session")
+def seeded_server(pg_server: Any) -> tuple[str, Seed, Any]:
+    """The same seeded project as a shared project, and a snapshot of its rows."""
+    url = pg_server.create_database("undo_property_seed")
+    project = new_project(url, empty=True, name="Two enterprises")
+    try:
+        seed = _seed(project)
+        rows = snapshot(project)
+    finally:
+        project.close()
+    return url, seed, rows
+
+
 class Bench:
     """The open project every example of one test runs on, and how to reset it."""
 
-    def __init__(self, project: Project, seed: Seed, template: Path) -> None:
-        self.project, self.seed, self.template = project, seed, template
+    def __init__(self, project: Project, seed: Seed, template: Path | None,
+                 rows: Any = None) -> None:
+        self.project, self.seed, self.template, self.rows = project, seed, template, rows
 
     def __repr__(self) -> str:
-        return f"Bench({self.project.path.name})"
+        return f"Bench({self.project.location.rsplit('/', 1)[-1]})"
 
     def reset(self) -> None:
-        """Put the seeded bytes back into the open project."""
+        """Put the seeded bytes (or, on a server, rows) back into the open project."""
+        if self.template is None:
+            restore(self.project, self.rows)
+            return
         src = sqlite3.connect(f"file:{self.template}?mode=ro", uri=True)
         try:
             with self.project.engine.connect() as conn:
@@ -220,8 +240,16 @@ class Bench:
 
 
 @pytest.fixture
-def bench(seeded: tuple[Path, Seed], tmp_path: Path) -> Iterator[Bench]:
-    template, seed = seeded
+def bench(request: pytest.FixtureRequest, where: str, tmp_path: Path) -> Iterator[Bench]:
+    if where == "server":
+        url, seed, rows = request.getfixturevalue("seeded_server")
+        project = open_project(url)
+        bench = Bench(project, seed, None, rows)
+        bench.reset()
+        yield bench
+        project.close()
+        return
+    template, seed = request.getfixturevalue("seeded")
     dest = tmp_path / template.name
     shutil.copy(template, dest)
     project = open_project(dest)

@@ -254,7 +254,8 @@ class SetAttribute(Command):
         row = session.get(owner, self.owner_id) if owner is not None else None
         if owner is not None and row is None:
             raise NotFound(f"no {self.scope} {self.owner_id}")
-        attr_id, created = attributes.ensure(session, self.scope, self.name, self.type_, self.value)
+        attr_id, created = attributes.ensure(session, self.scope, self.name, self.type_, self.value,
+                                             id_=self._created_attribute)
         if created:
             self._created_attribute = attr_id
         self._attribute = attr_id

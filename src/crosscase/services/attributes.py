@@ -49,7 +49,10 @@ def infer_type(value: object) -> str:
     return "text"
 
 
-def ensure(session: Session, scope: str, name: str, type_: str | None, value: object) -> tuple[int, bool]:
+def ensure(session: Session, scope: str, name: str, type_: str | None, value: object,
+           *, id_: int | None = None) -> tuple[int, bool]:
+    """The attribute ``name`` of ``scope`` (made if missing, under ``id_`` if given:
+    a redo makes it again under the id its first run got); returns (id, made)."""
     if scope not in VALUE_TABLES:
         raise UsageError(f"attributes belong to case, document or participant, not '{scope}'")
     name = clean_name(name)  # one readable line: no control characters
@@ -64,7 +67,7 @@ def ensure(session: Session, scope: str, name: str, type_: str | None, value: ob
     pos = session.scalar(
         select(func.coalesce(func.max(Attribute.position) + 1, 0)).where(Attribute.scope == scope)
     )
-    attr = Attribute(scope=scope, name=name, type=t, position=pos or 0)
+    attr = Attribute(id=id_, scope=scope, name=name, type=t, position=pos or 0)
     session.add(attr)
     session.flush()
     return attr.id, True
