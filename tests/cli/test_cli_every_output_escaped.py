@@ -65,7 +65,7 @@ def study(demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 def test_every_command_shows_names_escaped(
     study: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, pg_url: str,
 ) -> None:
     monkeypatch.setenv("CROSSCASE_CODER", "tester")
     s = str(study)
@@ -121,6 +121,11 @@ def test_every_command_shows_names_escaped(
                     ("Tr" + BAD + "ust renamed", "Tr" + BAD + "ust"))
     con.close()
     assert go("merge", s, str(other), "--out", str(tmp_path / "merged.crosscase"))[0] in (0, 1)
+    # a shared project: the study pushed, pulled back, the renamed copy pushed into it (merged)
+    assert go("push", s, pg_url)[0] == 0
+    assert go("pull", pg_url, str(tmp_path / "pulled.crosscase"))[0] == 0
+    code, out, _ = go("push", str(other), pg_url)
+    assert code == 0 and "From other.crosscase:" in out
     txt = tmp_path / "extra.txt"
     txt.write_text("Q: Hello?\nA: Hello.\n", encoding="utf-8")
     assert go("import", s, str(txt), "--case", case)[0] == 0

@@ -119,6 +119,7 @@ def reads_only(args: argparse.Namespace) -> bool:
 #: commands that change their project: each takes ``--coder NAME`` (added by the registry)
 CHANGING_COMMANDS = frozenset({
     "import", "case", "doc", "codebook", "code", "autocode", "coders", "sample", "query",
+    "push",
 })
 
 

@@ -47,6 +47,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sample": ("crosscase.cli.sample", "open a reliability round on a stratified sample, or close one"),
     "disagreements": ("crosscase.cli.disagreements", "where two coders' codings differ, to review"),
     "merge": ("crosscase.cli.merge", "merge coders' copies of a project into a new project"),
+    "push": ("crosscase.cli.push", "copy a project file to a PostgreSQL server, or merge it into the one there"),
+    "pull": ("crosscase.cli.pull", "copy a shared project from its server into a new project file"),
     "members": ("crosscase.cli.members", "who may do what in a shared project: roles on its server"),
 }
 
