@@ -16,8 +16,8 @@ temporary name and renamed into place only when whole. An existing file is
 never written over.
 
 PostgreSQL cannot store the NUL character in text. The importers never store
-it, but a file from elsewhere might hold one; such a push is refused before it
-starts, naming the row.
+it, but a file from elsewhere might hold one; such a push is refused when the
+row comes up, naming it, and the transaction leaves the database empty.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from crosscase.domain.progress import Progress
 from crosscase.exchange.files import check_target, move_new_project_into_place, remove_project_files
 from crosscase.exchange.merge import MergeReport, merge_into
 
-#: rows per multi-row insert
+#: rows per batch (one COPY into the server, one executemany into a file)
 BATCH_ROWS = 1000
 #: a batch is sent early once its texts and binaries reach this many bytes
 BATCH_BYTES = 16 * 1024 * 1024
