@@ -105,16 +105,27 @@ class ServerUnreachable(ProjectOpenError):
 
 
 def translate(url: str, exc: BaseException) -> CrosscaseError | None:
-    """The one line a person should see for a server's failure, or None."""
-    orig = getattr(exc, "orig", exc)
-    name = type(orig).__name__
-    message = str(orig).strip().splitlines()[0] if str(orig).strip() else name
+    """The one line a person should see for a server's failure, or None.
+
+    Told apart by psycopg's error classes (a killed connection is an
+    ``AdminShutdown``, a kind of ``OperationalError``), never shown by class name.
+    """
+    import psycopg
+    from psycopg import errors
+
+    orig = getattr(exc, "orig", None) or exc
+    said = str(orig).strip()
+    message = said.splitlines()[0] if said else "no reason given"
     where = redacted(url)
-    if name == "InsufficientPrivilege":
+    if isinstance(orig, errors.InsufficientPrivilege):
         return PermissionRefused(f"{where}: your role on this shared project does not allow "
                                  f"that ({message})")
-    if name in ("OperationalError", "ConnectionTimeout"):
-        low = str(orig).lower()
+    if isinstance(orig, (errors.SerializationFailure, errors.DeadlockDetected,
+                         errors.LockNotAvailable)):
+        return StaleWrite(f"{where}: a colleague's change collided with yours; yours was not "
+                          "saved (try again)")
+    if isinstance(orig, psycopg.OperationalError):
+        low = said.lower()
         if "password" in low and ("no password supplied" in low or "fe_sendauth" in low):
             return PasswordNeeded(f"{where}: the server asks for a password (give it in "
                                   "PGPASSWORD or ~/.pgpass, or type it when asked)")
@@ -123,13 +134,11 @@ def translate(url: str, exc: BaseException) -> CrosscaseError | None:
         if "does not exist" in low and "database" in low:
             return NotAProject(f"{where}: the server has no database "
                                f"{database_name(url)!r} (create it first: createdb)")
-        if "deadlock" in low or "could not serialize" in low:
-            return StaleWrite(f"{where}: a colleague's change collided with yours; yours was not "
-                              "saved (try again)")
+        if isinstance(orig, errors.AdminShutdown) or "closed the connection" in low \
+                or "terminating connection" in low:
+            return ServerUnreachable(f"{where}: the connection to the server was lost; "
+                                     "what was not yet saved was not saved (open it again)")
         return ServerUnreachable(f"{where}: the server cannot be reached ({message})")
-    if name in ("SerializationFailure", "DeadlockDetected", "LockNotAvailable"):
-        return StaleWrite(f"{where}: a colleague's change collided with yours; yours was not "
-                          "saved (try again)")
     return None
 
 
