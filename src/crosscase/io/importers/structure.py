@@ -537,35 +537,30 @@ def _turns(text: str, paragraphs: list[Paragraph]) -> list[Turn]:
     if len(found) < 2:
         return []
     aliases = _initial_aliases([lb for _, lb in found])
-
-    def canon(label: _Label) -> str:
-        key = _key(label.name)
-        return aliases.get(key, key)
-
+    own_keys = [_key(lb.name) for _, lb in found]
+    keys = [aliases.get(k, k) for k in own_keys] if aliases else own_keys
     counts: dict[str, int] = {}
-    for _, label in found:
-        key = canon(label)
+    for key in keys:
         counts[key] = counts.get(key, 0) + 1
     accepted_keys = {k for k, c in counts.items() if c >= 2 or k in _ROLES}
     # A name with a timestamp, or alone on its line above the words, is a strong
     # sign: two of them make a transcript even if every name occurs once.
-    if sum(1 for _, label in found if label.timestamp or label.kind == "header") >= 2:
-        accepted_keys |= {
-            canon(label) for _, label in found if label.timestamp or label.kind == "header"
-        }
+    strong = [k for k, (_, lb) in zip(keys, found, strict=True)
+              if lb.timestamp or lb.kind == "header"]
+    if len(strong) >= 2:
+        accepted_keys |= set(strong)
     kinds: dict[str, int] = {}
     alone_style = 0
-    for _, label in found:
-        if canon(label) in accepted_keys:
+    for key, (_, label) in zip(keys, found, strict=True):
+        if key in accepted_keys:
             kinds[label.kind] = kinds.get(label.kind, 0) + 1
             alone_style += label.alone
     if not kinds:
         return []
     main_kind = max(kinds, key=lambda k: kinds[k])
-    accepted: list[tuple[int, _Label]] = []
+    accepted: list[tuple[int, _Label, str]] = []
     seen_speaker = False
-    for index, label in found:
-        key = canon(label)
+    for key, (index, label) in zip(keys, found, strict=True):
         if key in accepted_keys:
             ok = not label.alone or counts[key] >= 2 or bool(label.timestamp)
             ok = ok or label.kind == "header"
@@ -577,19 +572,21 @@ def _turns(text: str, paragraphs: list[Paragraph]) -> list[Turn]:
             # a one-off name, once the document has shown itself to be a transcript
             ok = seen_speaker and label.kind == main_kind and (not label.alone or alone_style >= 2)
         if ok:
-            accepted.append((index, label))
+            accepted.append((index, label, key))
             seen_speaker = True
     if len(accepted) < 2:
         return []
+    # the name as first written; initials standing for a full name show the full name
     first_spelling: dict[str, str] = {}
-    for _, lb in found:
-        first_spelling.setdefault(_key(lb.name), lb.name)
+    if aliases:
+        for own, (_, lb) in zip(own_keys, found, strict=True):
+            first_spelling.setdefault(own, lb.name)
     display: dict[str, str] = {}
     stops = sorted(headings)
     examiner: str | None = None
     starts: list[tuple[int, str | None]] = []
     previous = -1
-    for index, label in accepted:
+    for index, label, _ in accepted:
         start, stamp = index, label.timestamp
         if stamp is None and index - 1 > previous:
             above = paragraphs[index - 1]
@@ -599,16 +596,13 @@ def _turns(text: str, paragraphs: list[Paragraph]) -> list[Turn]:
         starts.append((start, stamp))
         previous = index
     turns: list[Turn] = []
-    for i, (index, label) in enumerate(accepted):
+    for i, (index, label, key) in enumerate(accepted):
         start, stamp = starts[i]
         limit = starts[i + 1][0] if i + 1 < len(accepted) else len(paragraphs)
-        for stop in stops:
-            if start < stop < limit:
-                limit = stop
-                break
-        while stops and stops[0] < index:
+        while stops and stops[0] < index:  # headings passed: who asks from here on
             examiner = headings[stops.pop(0)] or None
-        key = canon(label)
+        if stops and stops[0] < limit:
+            limit = stops[0]  # a heading ends the turn before it
         if label.name == "Q" and examiner:
             speaker = examiner
         else:
