@@ -23,8 +23,8 @@ pytest_plugins = ["pgfixtures"]  # pg_server, pg_url: a private PostgreSQL serve
 
 
 #: the folders whose tests run against a project file and a shared project alike
-BOTH_ENGINES = ("commands", "services", "analysis")
-ENGINE_FIXTURES = {"project", "empty_project", "study", "bench"}
+BOTH_ENGINES = ("commands", "services", "analysis", "exchange")
+ENGINE_FIXTURES = {"project", "empty_project", "study", "bench", "demo_project"}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -106,12 +106,20 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_project(demo_file: Path, tmp_path: Path) -> Iterator[Project]:
-    """A private, writable copy of the coded demo project."""
+def demo_project(request: pytest.FixtureRequest, where: str, demo_file: Path,
+                 tmp_path: Path) -> Iterator[Project]:
+    """A private, writable copy of the coded demo project (a file, or pushed to the server)."""
     import shutil
 
-    from crosscase.db.project import open_project
+    if where == "server":
+        from crosscase.exchange.shared import push
 
+        def pushed(url: str) -> Project:
+            push(demo_file, url)
+            return open_project(url)
+
+        yield from _made(request, where, tmp_path, "tpl_demo", pushed, "")  # type: ignore[arg-type]
+        return
     dest = tmp_path / demo_file.name
     shutil.copy(demo_file, dest)
     p = open_project(dest)
