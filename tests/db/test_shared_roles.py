@@ -7,6 +7,7 @@ through a plain psycopg connection (what their own psql session could do).
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import pty
 import select
@@ -370,6 +371,19 @@ def test_blind_coders_read_only_their_own_codings_in_the_rounds_documents(team: 
         # not by counting or by id either
         assert conn.execute("SELECT count(*) FROM coding WHERE document_id = %s",
                             [blind_doc]).fetchone() == (1,)
+        # nor from the logs: Ben's change in the round's document is hidden from Ann,
+        # his change elsewhere is not; while blind she reads only her own events
+        seen = [json.loads(row[0])["documents"] for row in conn.execute(
+            "SELECT change FROM change_log c JOIN coder k ON k.id = c.coder_id "
+            "WHERE k.name = 'Ben'")]
+        assert seen == [] or all(blind_doc not in docs for docs in seen)
+        assert conn.execute("SELECT count(*) FROM event WHERE coder = 'Ben'").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM event WHERE coder = 'Ann'").fetchone()[0] >= 1
+    with team.psql("manager") as conn:
+        ben = [json.loads(row[0])["documents"] for row in conn.execute(
+            "SELECT change FROM change_log c JOIN coder k ON k.id = c.coder_id "
+            "WHERE k.name = 'Ben'")]
+        assert any(blind_doc in docs for docs in ben)  # the manager reads Ben's whole log
     with team.psql("manager") as conn:  # not in the round: sees all
         assert _codings(conn) == everything
     with team.psql("coder") as conn:  # a coder who is not in the round: sees all
@@ -382,6 +396,7 @@ def test_blind_coders_read_only_their_own_codings_in_the_rounds_documents(team: 
     with psycopg.connect(team.server.url(team.db, user=a, password=PASSWORD),
                          autocommit=True) as conn:
         assert _codings(conn) == everything
+        assert conn.execute("SELECT count(*) FROM event WHERE coder = 'Ben'").fetchone()[0] >= 1
 
 
 # -- the command line -------------------------------------------------------------------

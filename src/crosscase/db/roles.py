@@ -205,6 +205,46 @@ CREATE POLICY crosscase_remove ON {schema}.coding FOR DELETE TO {coder} USING {v
 CREATE POLICY crosscase_remove_any ON {schema}.coding FOR DELETE TO {manager} USING (true);
 """
 
+#: The logs must not tell a blind coder what a colleague coded in the round's
+#: documents. A change-log entry by someone else that touches a document of
+#: an open round the current login codes blind is hidden (its codings' ids and
+#: codes would show where and with what the colleague coded); so is, while
+#: the login is blind in any open round, every event-log entry of someone else
+#: (the event log's details are free-form). Both logs are append-only: members
+#: add their own entries and change none.
+BLIND_IN_OPEN_ROUND = """EXISTS (
+        SELECT 1 FROM {schema}.round_coder rc
+        JOIN {schema}.reliability_round r ON r.id = rc.round_id AND r.closed IS NULL
+        JOIN {schema}.coder c ON c.id = rc.coder_id
+        WHERE c.login = current_user)"""
+
+LOG_POLICIES = """
+ALTER TABLE {schema}.change_log ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS crosscase_read ON {schema}.change_log;
+DROP POLICY IF EXISTS crosscase_read_all ON {schema}.change_log;
+DROP POLICY IF EXISTS crosscase_add ON {schema}.change_log;
+CREATE POLICY crosscase_read ON {schema}.change_log FOR SELECT TO {reader} USING (
+    coder_id IN {mine}
+    OR NOT EXISTS (
+        SELECT 1 FROM json_array_elements_text((change::json) -> 'documents') AS d(id)
+        JOIN {schema}.round_document rd ON rd.document_id = d.id::int
+        JOIN {schema}.reliability_round r ON r.id = rd.round_id AND r.closed IS NULL
+        JOIN {schema}.round_coder rc ON rc.round_id = rd.round_id
+        JOIN {schema}.coder c ON c.id = rc.coder_id
+        WHERE c.login = current_user));
+CREATE POLICY crosscase_read_all ON {schema}.change_log FOR SELECT TO {manager} USING (true);
+CREATE POLICY crosscase_add ON {schema}.change_log FOR INSERT TO {coder} WITH CHECK (true);
+ALTER TABLE {schema}.event ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS crosscase_read ON {schema}.event;
+DROP POLICY IF EXISTS crosscase_read_all ON {schema}.event;
+DROP POLICY IF EXISTS crosscase_add ON {schema}.event;
+CREATE POLICY crosscase_read ON {schema}.event FOR SELECT TO {reader} USING (
+    coder IN (SELECT c.name FROM {schema}.coder c WHERE c.login = current_user)
+    OR NOT {blind_now});
+CREATE POLICY crosscase_read_all ON {schema}.event FOR SELECT TO {manager} USING (true);
+CREATE POLICY crosscase_add ON {schema}.event FOR INSERT TO {coder} WITH CHECK (true);
+"""
+
 #: A coder deleting a colleague's coding is refused with a reason, not silently
 #: skipped (a policy alone would just leave the row out of the delete). Managers,
 #: the table's owner (also for the cascades of deleting a code or a document)
@@ -330,8 +370,9 @@ def install(conn: Connection) -> None:
         "group_literals": ", ".join(_literal(groups[r]) for r in ROLES),
     }
     values["visible"] = VISIBLE.format(**values)
-    for block in (RESET, LADDER, READER, CODER, MANAGER, OWNER, POLICIES, DELETE_GUARD,
-                  MEMBER_FUNCTIONS):
+    values["blind_now"] = BLIND_IN_OPEN_ROUND.format(**values)
+    for block in (RESET, LADDER, READER, CODER, MANAGER, OWNER, POLICIES, LOG_POLICIES,
+                  DELETE_GUARD, MEMBER_FUNCTIONS):
         raw.execute(block.format(**values))
     for table in CODER_SEQUENCE_TABLES:
         sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"),
