@@ -286,3 +286,44 @@ def test_gui_command_opens_a_url(shared_url: str, qtbot: Any) -> None:
     assert app_module.run(shared_url) == 0
     assert opened == [(f"Team study — {redacted(shared_url)} — Crosscase", redacted(shared_url),
                        True)]
+
+
+def test_file_merge_on_a_shared_project_starts_from_a_copy_of_the_server(
+        shared_window: Any, shared_url: str, qtbot: Any, tmp_path: Path,
+        shown_messages: list[Any]) -> None:
+    """File → Merge… on a shared project: the base is pulled from the server, a
+    colleague's offline copy is merged into a new file, and the server is unchanged."""
+    from test_refi_menu import menu_action
+
+    from crosscase.db.models import Document
+    from crosscase.exchange.shared import pull
+    from crosscase.services import codebook
+
+    offline = tmp_path / "offline.crosscase"
+    pull(shared_url, offline)
+    with open_project(offline) as copy:
+        copy.coder_name = "Ben"
+        with copy.session() as s:
+            cid = codebook.resolve(s, "Trust")
+            did = s.scalar(select(Document.id).where(Document.name == "A-manager"))
+        start = INTERVIEW_A.index(QUOTE)
+        ApplyCodings([CodingSpec(int(did or 0), cid, start, start + len(QUOTE))]).do(copy)
+    before = codings_in_db(shared_url)
+
+    menu_action(shared_window, "Merge…").trigger()
+    dialog = shared_window.exchange.merge_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.add_projects([offline])  # the file chooser's answer
+    dialog.out.setFocus()
+    qtbot.keyClick(dialog.out, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.out, str(tmp_path / "merged"))
+    qtbot.keyClick(dialog.out, Qt.Key.Key_Return)  # Return merges
+    qtbot.waitUntil(lambda: shared_window.exchange.report_dialog is not None
+                    or bool(shown_messages), timeout=30_000)
+    assert not shown_messages
+    assert "codings: 1 added" in shared_window.exchange.report_dialog.text()
+    with open_project(tmp_path / "merged.crosscase", readonly=True) as merged, \
+            merged.session() as s:
+        merged_codings = s.scalars(select(Coding.id)).all()
+    assert len(merged_codings) == len(before) + 1
+    assert codings_in_db(shared_url) == before  # the server is only read

@@ -226,14 +226,23 @@ class RefiExchange(QObject):
 
         context = self.context
         coder = context.project.coder_name if context is not None else None
+        # a shared project is copied from its server (one consistent snapshot)
+        url = (context.project.engine.url.render_as_string(hide_password=False)
+               if context is not None and context.project.shared else None)
 
         def work(progress: Progress) -> Any:
             # the open project is locked by this window: merge from a consistent copy of it,
             # under its own name in a private folder beside it, removed afterwards
-            folder = Path(tempfile.mkdtemp(prefix=f".{base.stem}.merge-", dir=base.parent))
+            folder = Path(tempfile.mkdtemp(prefix=f".{base.stem}.merge-",
+                                           dir=None if url else base.parent))
             try:
                 copy = folder / base.name
-                os.replace(project_backup(base, "merge-base"), copy)
+                if url is not None:
+                    from crosscase.exchange.shared import pull
+
+                    pull(url, copy)
+                else:
+                    os.replace(project_backup(base, "merge-base"), copy)
                 report = merge_projects(copy, others, out, coder=coder, progress=progress)
                 report.base = base
                 return report
