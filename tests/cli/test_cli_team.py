@@ -104,6 +104,19 @@ def test_segments_and_matrix_filter_by_coder(study: Path, capsys: pytest.Capture
     code, out, _ = run(capsys, "matrix", str(study), "--coder", "Ben", "--format", "json")
     m = json.loads(out)
     assert code == 0 and sum(map(sum, m["values"])) == 1
+    # the Word and Excel tables count the same codings
+    out_x = study.with_name("ben.xlsx")
+    code, _, _ = run(capsys, "matrix", str(study), "--coder", "Ben", "--format", "xlsx",
+                     "--out", str(out_x))
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(out_x).worksheets[0]
+    counts = [c for row in sheet.iter_rows(min_row=2, min_col=3, values_only=True) for c in row
+              if isinstance(c, (int, float))]  # the case columns (after code and level)
+    assert code == 0 and sum(counts) == 1
+    code, _, _ = run(capsys, "matrix", str(study), "--coder", "Ben", "--format", "docx",
+                     "--out", str(study.with_name("ben.docx")))
+    assert code == 0 and study.with_name("ben.docx").stat().st_size > 0
     code, _, err = run(capsys, "segments", str(study), "--coder", "Nobody")
     assert code == 2 and "no coder 'Nobody'" in err
 

@@ -34,7 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--case", action="append", metavar="CASE",
                    help="only this case; may be repeated")
     p.add_argument("--coder", nargs="+", dest="only_coders", metavar="NAME",
-                   help="count only these coders' codings (table, csv, json)")
+                   help="count only these coders' codings")
     p.add_argument("--query", action="append", metavar="EXPR",
                    help="rows are coding queries instead of codes ('query by case'), "
                         "named by their expressions; may be repeated")
@@ -46,8 +46,6 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format
     if fmt in ("xlsx", "docx") and args.out is None:
         raise UsageError(f"--format {fmt} needs --out FILE")
-    if args.only_coders and fmt in ("xlsx", "docx"):
-        raise UsageError(f"--coder works with --format table, csv or json, not {fmt}")
     if args.query:
         return _query_rows(args)
     with open_(args) as project:
@@ -62,13 +60,15 @@ def run(args: argparse.Namespace) -> int:
         if fmt == "docx":
             from crosscase.exchange.reports.docx_report import export_docx
 
-            export_docx(project, args.out, measure=args.measure, content=("counts",), **options)
+            export_docx(project, args.out, measure=args.measure, content=("counts",),
+                        coder_ids=coder_ids, **options)
             print(shown(f"wrote {args.out}"))
             return 0
         if fmt == "xlsx":
             from crosscase.exchange.reports.xlsx_report import export_xlsx
 
-            export_xlsx(project, args.out, measures=[args.measure], **options)
+            export_xlsx(project, args.out, measures=[args.measure], coder_ids=coder_ids,
+                        **options)
             print(shown(f"wrote {args.out}"))
             return 0
         from crosscase.analysis.matrix import compute_matrix
