@@ -98,13 +98,19 @@ def test_open_a_round_with_keys_then_close_it_and_see_the_agreement(
     qtbot.waitUntil(lambda: agreement.ready, timeout=30000)
     table = agreement.table
     header = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-    assert header == ["Code", "Segments Anna/Ben", "%", "Kappa", "Alpha", "Alpha 95% CI"]
-    rows = {table.item(r, 0).text(): [table.item(r, c).text() for c in range(1, 6)]
+    assert header == ["Code", "Segments Anna/Ben", "%", "Kappa", "Alpha", "Alpha 95% CI",
+                      "u-alpha", "(k)u-alpha"]
+    rows = {table.item(r, 0).text(): [table.item(r, c).text() for c in range(1, 8)]
             for r in range(table.rowCount())}
     trust = window.context.nodes[code_id(window, "Trust")].path
     assert rows[trust][0] == "2/1", rows
     assert "All codes (pooled)" in rows
     assert float(rows[trust][1]) < 1.0 and rows[trust][4].startswith("[")
+    # the unitized family beside them, as the report computed it
+    code_report = next(c for c in agreement.report.codes if c.path == trust)
+    assert code_report.unitized is not None and code_report.unitized.u_alpha is not None
+    assert rows[trust][5] == f"{code_report.unitized.u_alpha:.2f}"
+    assert rows["All codes (pooled)"][6].startswith("cu ")
     assert "characters compared" in agreement.note.text()
     assert agreement.report is not None and agreement.report.coders == ["Anna", "Ben"]
     assert _rows(path, "SELECT closed IS NOT NULL FROM reliability_round") == [(1,)]

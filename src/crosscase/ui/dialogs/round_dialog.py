@@ -40,7 +40,8 @@ from crosscase.ui.workers import Task, run_task
 if TYPE_CHECKING:
     from crosscase.analysis.agreement import AgreementReport
 
-AGREEMENT_COLUMNS = ["Code", "Segments", "%", "Kappa", "Alpha", "Alpha 95% CI"]
+AGREEMENT_COLUMNS = ["Code", "Segments", "%", "Kappa", "Alpha", "Alpha 95% CI", "u-alpha",
+                     "(k)u-alpha"]
 
 
 def _fmt(value: float | None) -> str:
@@ -53,7 +54,10 @@ def _ci(ci: tuple[float, float] | None) -> str:
 
 def fill_agreement_table(table: QTableWidget, report: AgreementReport) -> None:
     """Per code, then all codes pooled: segments per coder, percent, Cohen's kappa and
-    Krippendorff's alpha with its interval, over every character in scope."""
+    Krippendorff's alpha with its interval, over every character in scope; then the
+    unitized u-alpha (the code's segments against the uncoded rest; pooled: the codes
+    as values of one variable) and the code's (k)u-alpha among all codes in scope
+    (pooled: cu-alpha, the codes given the segments)."""
     names = list(report.coders)
     table.setColumnCount(len(AGREEMENT_COLUMNS))
     table.setHorizontalHeaderLabels(
@@ -61,13 +65,19 @@ def fill_agreement_table(table: QTableWidget, report: AgreementReport) -> None:
     table.setRowCount(len(report.codes) + 1)
     for r, code in enumerate(report.codes):
         ch = code.characters
+        u = code.unitized
+        per_value = None if u is None else u.per_value.get(code.path)
         values = [code.path, "/".join(str(code.segments_per_coder.get(n, 0)) for n in names),
-                  _fmt(ch.percent), _fmt(ch.kappa), _fmt(ch.alpha), _ci(ch.ci95.get("alpha"))]
+                  _fmt(ch.percent), _fmt(ch.kappa), _fmt(ch.alpha), _ci(ch.ci95.get("alpha")),
+                  _fmt(None if u is None else u.u_alpha), _fmt(per_value)]
         for c, v in enumerate(values):
             table.setItem(r, c, QTableWidgetItem(v))
     ov = report.overall["characters"]
+    pooled = report.unitized
     for c, v in enumerate(["All codes (pooled)", "", _fmt(ov.percent), _fmt(ov.kappa),
-                           _fmt(ov.alpha), _ci(ov.ci95.get("alpha"))]):
+                           _fmt(ov.alpha), _ci(ov.ci95.get("alpha")),
+                           _fmt(None if pooled is None else pooled.u_alpha),
+                           "cu " + _fmt(None if pooled is None else pooled.cu_alpha)]):
         table.setItem(len(report.codes), c, QTableWidgetItem(v))
     table.resizeColumnsToContents()
 
