@@ -239,10 +239,7 @@ def parallel_rows(folder: Path, repeat: int, quick: bool) -> list[str]:
         t_bare = min(t_bare, best_of(bare_pdf, pdf, 1))
         t_alone = min(t_alone, best_of(ours_serial, pdf, 1))
         t_workers = min(t_workers, best_of(ours, pdf, 1))
-    f_alone = f_workers = float("inf")
-    for _ in range(repeat):
-        f_alone = min(f_alone, import_folder(interviews, serial=True))
-        f_workers = min(f_workers, import_folder(interviews, serial=False))
+    f_alone, f_workers = folder_times(interviews, repeat)
     n = parallel.default_processes()
     size = sum(f.stat().st_size for f in interviews.iterdir()) / 1e6
     pdf_goal = "met" if t_workers <= GOAL_PDF_PARALLEL * t_bare else "NOT met"
@@ -274,13 +271,43 @@ def parallel_rows(folder: Path, repeat: int, quick: bool) -> list[str]:
         f"Text with workers identical to one process: {'yes' if identical else 'NO'}.",
         "",
         "With workers, `extract()` starts a pool for a PDF of 8 pages or more and "
-        "`import_files` one for the batch; the pool starts in the background while the "
-        "importing process goes on alone, then both take pages (or files) until none "
-        "are left. Each import here starts its own pool (a fork from the fork server); "
-        "only the first in a process also starts the fork server. A folder import "
-        "still stores every file in the importing process, one transaction each, in "
-        "order: that part does not shrink with more cores.",
+        "`import_files` one as a batch of two or more files begins; the pool starts in "
+        "the background while the importing process goes on alone, then both take pages "
+        "(or files) until none are left. Each import here starts its own pool (a fork "
+        "from the fork server); only the first in a process also starts the fork server. "
+        "A worker reads a file and also counts its words and hashes its text; a folder "
+        "import still stores every file in the importing process, one transaction each, "
+        "in order: that part does not shrink with more cores. The folder rows alone: "
+        "`.venv/bin/python benchmarks/bench_import.py --folder-only --repeat 7`.",
     ]
+
+
+def folder_times(interviews: Path, repeat: int) -> tuple[float, float]:
+    """Best of ``repeat`` for a folder import one file after another and with
+    workers, the two interleaved so that machine noise hits both alike."""
+    f_alone = f_workers = float("inf")
+    for _ in range(repeat):
+        f_alone = min(f_alone, import_folder(interviews, serial=True))
+        f_workers = min(f_workers, import_folder(interviews, serial=False))
+    return f_alone, f_workers
+
+
+def folder_only(repeat: int) -> int:
+    """Only the folder of 20 interviews, side by side (nothing written)."""
+    from crosscase.io.importers import parallel
+
+    with tempfile.TemporaryDirectory() as tmp:
+        interviews = Path(tmp) / "interviews"
+        interviews.mkdir()
+        for i in range(20):
+            make_interview(interviews / f"interview-{i + 1:02}.docx", i)
+        alone, with_workers = folder_times(interviews, repeat)
+    print(
+        f"folder of 20 interview docx, {parallel.cores()} cores: one after another "
+        f"{alone:.3f} s, workers {with_workers:.3f} s, ratio {with_workers / alone:.2f} "
+        f"(goal ≤ {GOAL_FOLDER_PARALLEL}x)"
+    )
+    return 0
 
 
 def make_interview(path: Path, seed: int) -> None:
@@ -317,7 +344,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="small files; docs not written")
     parser.add_argument("--no-docs", action="store_true", help="do not write the docs file")
+    parser.add_argument(
+        "--folder-only", action="store_true",
+        help="only the folder of 20 interviews, one after another and with workers",
+    )
     args = parser.parse_args(argv)
+    if args.folder_only:
+        return folder_only(args.repeat)
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.dir or Path(tmp)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import Insert, Select, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from crosscase.db.models import (
     Annotation,
+    Base,
     Case,
     Coding,
     Document,
@@ -34,16 +34,12 @@ from crosscase.domain.errors import (
 from crosscase.domain.extract import Extracted
 from crosscase.domain.names import clean_name
 from crosscase.domain.progress import Progress
+from crosscase.io.importers.parallel import word_count
 from crosscase.services import cases
 
 if TYPE_CHECKING:
     from crosscase.io.importers.parallel import Prepared
 
-_WORD = re.compile(r"\w+")
-
-
-def word_count(text: str) -> int:
-    return sum(1 for _ in _WORD.finditer(text))
 
 
 @dataclass
@@ -105,6 +101,15 @@ def _unique_name(session: Session, case_id: int, stem: str) -> str:
     return name
 
 
+def _plain_insert(model: type[Base]) -> Insert:
+    """An INSERT into ``model``'s table that runs as one executemany, without the
+    ORM's bookkeeping (paragraphs, pages, turns and notes have no versions and
+    no defaults set in Python)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return insert(table)
+
+
 def store(
     session: Session,
     project: Project,
@@ -115,22 +120,32 @@ def store(
     original: bytes | None = None,
     original_name: str | None = None,
     guid: str | None = None,
+    counted: tuple[int, str] | None = None,
+    original_sha256: str | None = None,
 ) -> int:
-    """Insert one extracted document with its structure, in the caller's transaction."""
+    """Insert one extracted document with its structure, in the caller's transaction.
+
+    ``counted`` is the text's word count and sha256 and ``original_sha256`` that
+    of ``original``, where the caller has them already (a batch import has them
+    from its worker processes)."""
     extracted.check()
     text = extracted.text
+    if counted is None:
+        counted = (word_count(text), hashlib.sha256(text.encode("utf-8")).hexdigest())
+    if original is not None and original_sha256 is None:
+        original_sha256 = hashlib.sha256(original).hexdigest()
     doc = Document(
         case_id=case_id,
         # a file name may hold bytes that are not UTF-8 or control characters
         name=_unique_name(session, case_id, clean_name(name) or "document"),
         format=extracted.format,
         text=text,
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        sha256=counted[1],
         chars=len(text),
-        words=word_count(text),
+        words=counted[0],
         original=original,
         original_name=clean_name(original_name) if original_name is not None else None,
-        original_sha256=hashlib.sha256(original).hexdigest() if original is not None else None,
+        original_sha256=original_sha256 if original is not None else None,
         position=session.scalar(
             select(func.coalesce(func.max(Document.position) + 1, 0)).where(
                 Document.case_id == case_id
@@ -143,13 +158,13 @@ def store(
     did = doc.id
     if extracted.paragraphs:
         session.execute(
-            insert(Paragraph),
+            _plain_insert(Paragraph),
             [{"document_id": did, "number": p.number, "start": p.start, "end": p.end}
              for p in extracted.paragraphs],
         )
     if extracted.pages:
         session.execute(
-            insert(Page),
+            _plain_insert(Page),
             [{"document_id": did, "number": p.number, "start": p.start, "end": p.end}
              for p in extracted.pages],
         )
@@ -168,13 +183,13 @@ def store(
             session.flush()
             known[sp] = part.id
         session.execute(
-            insert(Turn),
+            _plain_insert(Turn),
             [{"document_id": did, "participant_id": known[t.speaker], "start": t.start,
               "end": t.end, "timestamp": t.timestamp} for t in extracted.turns],
         )
     if extracted.notes:
         session.execute(
-            insert(Annotation),
+            _plain_insert(Annotation),
             [{"document_id": did, "start": n.start, "end": n.end, "text": n.text,
               "author": n.author} for n in extracted.notes],
         )
@@ -203,35 +218,44 @@ def import_files(
     report = ImportReport()
     progress = progress or Progress()
     progress.start(len(files), "Importing")
-    with project.transaction() as s:
-        case_id = cases.ensure(s, case)
     from crosscase.io.importers import parallel
 
-    def wanted(path: Path, data: bytes) -> bool:
-        return allow_duplicates or _duplicate_of(project, data) is None
+    with parallel.workers() as pool:
+        if len(files) > 1:
+            pool.ready()  # the worker processes start now, beside the rest of the set-up
+        with project.transaction() as s:
+            case_id = cases.ensure(s, case)
+            case_name = s.scalar(select(Case.name).where(Case.id == case_id)) or case
+        # sha256 of the files stored by this batch -> (document, case)
+        stored: dict[str, tuple[str, str]] = {}
 
-    # Files are read and extracted ahead of storing, in worker processes where the
-    # machine has cores to spare (a long PDF alone: its pages); each is stored
-    # here, in order, in its own transaction.
-    pages = parallel.LinkedProgress(progress, files[0].name) if len(files) == 1 else None
-    with parallel.workers() as pool, parallel.reporting_pages(pages):
-        prepared = parallel.extract_files(
-            files, password=password, wanted=wanted, check=progress.check, pool=pool
-        )
-        try:
-            for item in prepared:
-                progress.check()
-                result = _import_one(project, item, case_id, allow_duplicates)
-                if progress.cancelled and result.status == "failed":
-                    raise Cancelled("cancelled by the user")  # (it failed for that)
-                report.results.append(result)
-                if on_result:
-                    on_result(result)
-                progress.advance(item.path.name)
-        except Cancelled:
-            report.cancelled = True
-        finally:
-            prepared.close()
+        def wanted(path: Path, digest: str) -> bool:
+            return allow_duplicates or _duplicate_of(project, digest) is None
+
+        # Files are read and extracted ahead of storing, in worker processes where
+        # the machine has cores to spare (a long PDF alone: its pages); each is
+        # stored here, in order, in its own transaction.
+        pages = parallel.LinkedProgress(progress, files[0].name) if len(files) == 1 else None
+        with parallel.reporting_pages(pages):
+            prepared = parallel.extract_files(
+                files, password=password, wanted=wanted, check=progress.check, pool=pool
+            )
+            try:
+                for item in prepared:
+                    progress.check()
+                    result = _import_one(
+                        project, item, case_id, allow_duplicates, stored, case_name
+                    )
+                    if progress.cancelled and result.status == "failed":
+                        raise Cancelled("cancelled by the user")  # (it failed for that)
+                    report.results.append(result)
+                    if on_result:
+                        on_result(result)
+                    progress.advance(item.path.name)
+            except Cancelled:
+                report.cancelled = True
+            finally:
+                prepared.close()
     if report.imported:
         from crosscase.domain.changes import Change, Kind
 
@@ -245,9 +269,8 @@ def import_files(
     return report
 
 
-def _duplicate_of(project: Project, data: bytes) -> tuple[str, str] | None:
-    """(document, case) of a document imported from the same bytes, if there is one."""
-    digest = hashlib.sha256(data).hexdigest()
+def _duplicate_of(project: Project, digest: str) -> tuple[str, str] | None:
+    """(document, case) of a document imported from bytes of sha256 ``digest``, if any."""
     with project.session() as s:
         dup = s.execute(
             select(Document.name, Case.name)
@@ -258,8 +281,15 @@ def _duplicate_of(project: Project, data: bytes) -> tuple[str, str] | None:
 
 
 def _import_one(
-    project: Project, item: Prepared, case_id: int, allow_duplicates: bool
+    project: Project,
+    item: Prepared,
+    case_id: int,
+    allow_duplicates: bool,
+    stored: dict[str, tuple[str, str]],
+    case_name: str,
 ) -> FileResult:
+    """Store one prepared file in its own transaction (``stored``: the files this
+    batch has stored so far, by sha256, to skip a second copy)."""
     path = item.path
     try:
         try:
@@ -270,17 +300,22 @@ def _import_one(
             raise ImportRefused(f"{path.name}: is a folder, not a file") from None
         except OSError as exc:
             raise ImportRefused(f"{path.name}: cannot be read ({exc.strerror})") from None
+        digest = item.digest or hashlib.sha256(data).hexdigest()
         if not allow_duplicates:
-            dup = _duplicate_of(project, data)  # (also one stored earlier in this batch)
+            # in the project when the file was read, or stored since by this batch
+            dup = stored.get(digest) or (None if item.wanted else _duplicate_of(project, digest))
             if dup:
                 return FileResult(
                     path, "skipped",
                     f"{path.name}: already imported as '{dup[0]}' in {dup[1]}; skipped",
                 )
-        extracted = item.extracted()
+        extraction = item.extraction()
         with project.transaction() as s:
-            did = store(s, project, case_id, path.stem, extracted, original=data,
-                        original_name=path.name)
+            did = store(s, project, case_id, path.stem, extraction.extracted, original=data,
+                        original_name=path.name, original_sha256=digest,
+                        counted=(extraction.words, extraction.text_sha256))
+            name = s.scalar(select(Document.name).where(Document.id == did)) or path.stem
+        stored.setdefault(digest, (name, case_name))
         return FileResult(path, "imported", f"{path.name}: imported", did)
     except PasswordRequired as exc:
         return FileResult(path, "failed", str(exc), needs_password=True)

@@ -18,8 +18,8 @@ hands the results back in the order of the jobs, so
 
 The pool has one process fewer than the machine has cores (the calling
 process works too), at most :data:`~crosscase.domain.limits.MAX_IMPORT_WORKERS`;
-on one core nothing is started. A pool is started on its first job, so a
-small import never pays for it. Cancel (through
+on one core nothing is started. A pool is started on its first job (a batch
+import asks for it as the batch begins), so a small import never pays for it. Cancel (through
 :class:`~crosscase.domain.progress.Progress`) drops the queued jobs and ends
 the worker processes; closing the pool always shuts them down.
 """
@@ -29,8 +29,10 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import re
 import select
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -78,11 +80,40 @@ def default_processes() -> int:
     return max(0, min(MAX_IMPORT_WORKERS, cores() - 1))
 
 
+def _main_imports() -> list[str]:
+    """The modules the program's script imports at its top level.
+
+    Each worker runs the script again (not its ``if __name__ == "__main__"``
+    part) as it starts, as multiprocessing does for a script; the fork server
+    was meant to import the script once for all of them but on Python 3.11 it
+    never does, so a worker of the command line or the workbench imported
+    their whole stack anew, taking a good part of a second. Imported once in
+    the fork server, they are already there when a worker runs the script.
+    """
+    import ast
+
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    if not path:
+        return []
+    try:
+        with open(path, "rb") as f:
+            tree = ast.parse(f.read(200_000))
+    except (OSError, SyntaxError, ValueError):
+        return []
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+    return [n for n in names if n != "__main__"]
+
+
 def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(_PRELOAD)
+        ctx.set_forkserver_preload(_PRELOAD + [n for n in _main_imports() if n not in _PRELOAD])
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -406,6 +437,31 @@ def ordered(
 # --- the files of a batch ----------------------------------------------------------
 
 
+_WORD = re.compile(r"\w+")
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``: runs of letters, digits and underscores."""
+    return sum(1 for _ in _WORD.finditer(text))
+
+
+@dataclass
+class Extraction:
+    """A file's extraction with what storing it needs besides: counted and hashed
+    where it was extracted (a worker process, when there is one)."""
+
+    extracted: Extracted
+    words: int
+    text_sha256: str
+
+
+def _extraction(extracted: Extracted) -> Extraction:
+    text = extracted.text
+    return Extraction(
+        extracted, word_count(text), hashlib.sha256(text.encode("utf-8")).hexdigest()
+    )
+
+
 @dataclass
 class Prepared:
     """One file of a batch: its bytes (or why they could not be read) and, unless
@@ -415,8 +471,9 @@ class Prepared:
     data: bytes | None = None
     read_error: OSError | None = None
     wanted: bool = True
-    outcome: Outcome[Extracted | None] | None = None
+    outcome: Outcome[Extraction | None] | None = None
     password: str | None = None
+    digest: str | None = None  # sha256 of the bytes, once read
 
     def read(self) -> bytes:
         """The file's bytes, or the :class:`OSError` reading them raised."""
@@ -425,7 +482,7 @@ class Prepared:
         assert self.data is not None
         return self.data
 
-    def extracted(self) -> Extracted:
+    def extraction(self) -> Extraction:
         """The extraction (done now if it was not wanted before), or its refusal."""
         if self.outcome is not None:
             result = self.outcome.get()
@@ -433,13 +490,16 @@ class Prepared:
                 return result
         from crosscase.io.importers import extract
 
-        return extract(self.path, password=self.password, data=self.read())
+        return _extraction(extract(self.path, password=self.password, data=self.read()))
+
+    def extracted(self) -> Extracted:
+        return self.extraction().extracted
 
 
-def _extract_file(path: str, data: bytes, password: str | None) -> Extracted:
+def _extract_file(path: str, data: bytes, password: str | None) -> Extraction:
     from crosscase.io.importers import extract
 
-    return extract(Path(path), password=password, data=data)
+    return _extraction(extract(Path(path), password=password, data=data))
 
 
 def _nothing() -> None:
@@ -450,14 +510,15 @@ def extract_files(
     paths: Sequence[Path],
     *,
     password: str | None = None,
-    wanted: Callable[[Path, bytes], bool] | None = None,
+    wanted: Callable[[Path, str], bool] | None = None,
     check: Callable[[], None] | None = None,
     pool: Workers | None = None,
 ) -> Generator[Prepared, None, None]:
     """Read and extract ``paths``, in parallel where a usable pool is given, handing
-    each back in order. Each file is read here, when its turn to be extracted
-    comes; ``wanted(path, data)`` says whether it is worth extracting (a
-    duplicate is not); ``check`` may raise :class:`Cancelled` between files."""
+    each back in order. Each file is read (and its sha256 taken) here, when its
+    turn to be extracted comes; ``wanted(path, digest)`` says whether it is worth
+    extracting (a duplicate is not); ``check`` may raise :class:`Cancelled`
+    between files."""
     from crosscase.io.importers import extract
 
     items: dict[int, Prepared] = {}
@@ -471,16 +532,17 @@ def extract_files(
             except OSError as exc:
                 item.read_error = exc
             else:
-                item.wanted = wanted is None or wanted(item.path, item.data)
+                item.digest = hashlib.sha256(item.data).hexdigest()
+                item.wanted = wanted is None or wanted(item.path, item.digest)
         return item
 
-    def run_here(i: int) -> Extracted | None:
+    def run_here(i: int) -> Extraction | None:
         item = take(i)
         if item.read_error is not None or not item.wanted:
             return None
-        return extract(item.path, password=password, data=item.data)
+        return _extraction(extract(item.path, password=password, data=item.data))
 
-    def send(i: int) -> tuple[Callable[..., Extracted | None], tuple[Any, ...]]:
+    def send(i: int) -> tuple[Callable[..., Extraction | None], tuple[Any, ...]]:
         item = take(i)
         if item.read_error is not None or not item.wanted:
             return _nothing, ()
