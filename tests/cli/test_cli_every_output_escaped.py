@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
+import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from crosscase.cli.main import COMMANDS, main
@@ -126,6 +128,14 @@ def test_every_command_shows_names_escaped(
     assert go("pull", pg_url, str(tmp_path / "pulled.crosscase"))[0] == 0
     code, out, _ = go("push", str(other), pg_url)
     assert code == 0 and "From other.crosscase:" in out
+    # the shared project's members, one of whose coders has a name from elsewhere
+    login = f"member_{uuid.uuid4().hex[:8]}"
+    assert go("members", pg_url, "--add", login, "--role", "reader")[0] == 0
+    with psycopg.connect(pg_url, autocommit=True) as pg:
+        pg.execute("UPDATE coder SET name = %s WHERE login = %s", ("Mem" + BAD + "ber", login))
+    code, out, _ = go("members", pg_url)
+    assert code == 0 and "Mem\\n\\x1b[31mber" in out
+    assert go("members", pg_url, "--json")[0] == 0
     txt = tmp_path / "extra.txt"
     txt.write_text("Q: Hello?\nA: Hello.\n", encoding="utf-8")
     assert go("import", s, str(txt), "--case", case)[0] == 0
