@@ -261,28 +261,33 @@ def test_the_status_bar_tells_when_the_connection_drops_and_comes_back(
     assert w.context.undo_stack.count() == 0
 
 
-def test_gui_command_opens_a_url(shared_url: str, qtbot: Any) -> None:
-    """``crosscase gui URL`` keeps the URL a string all the way to the window."""
+def test_gui_command_opens_a_url(shared_url: str, qtbot: Any,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """``crosscase gui URL`` keeps the URL a string all the way to the window.
+
+    The test run's one QApplication must never run ``exec`` and quit (Qt then
+    treats the application as closing, and queued signals from worker threads
+    stop arriving for every later test): its event loop is stood in for by
+    waiting until the window is open, then closing it."""
+    from PySide6.QtWidgets import QApplication
+
     from crosscase.ui import app as app_module
 
     opened: list[Any] = []
 
-    def quit_when_open() -> None:
-        from PySide6.QtWidgets import QApplication
+    def open_windows() -> list[Any]:
+        return [w for w in QApplication.topLevelWidgets()
+                if getattr(w, "context", None) is not None and w.isVisible()]
 
-        for widget in QApplication.topLevelWidgets():
-            context = getattr(widget, "context", None)
-            if context is not None and widget.isVisible():
-                opened.append((widget.windowTitle(), context.project.location,
-                               context.project.shared))
-                widget.close()
-                QApplication.quit()
-                return
-        QTimer.singleShot(50, quit_when_open)
+    def event_loop(_app: Any) -> int:
+        qtbot.waitUntil(lambda: bool(open_windows()), timeout=WAIT)
+        for widget in open_windows():
+            opened.append((widget.windowTitle(), widget.context.project.location,
+                           widget.context.project.shared))
+            widget.close()
+        return 0
 
-    from PySide6.QtCore import QTimer
-
-    QTimer.singleShot(0, quit_when_open)
+    monkeypatch.setattr(QApplication, "exec", event_loop)
     assert app_module.run(shared_url) == 0
     assert opened == [(f"Team study — {redacted(shared_url)} — Crosscase", redacted(shared_url),
                        True)]
