@@ -7,8 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from crosscase.cli.main import main
+from clirun import run
 
 
 @pytest.fixture
@@ -18,14 +17,6 @@ def study(demo_file: Path, tmp_path: Path) -> Path:
     return dest
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err and "unexpected error" not in err
-    return code, out, err
 
 
 def docs(capsys: pytest.CaptureFixture[str], study: Path) -> list[dict[str, object]]:

@@ -7,21 +7,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from clirun import run
 from sqlalchemy import func, select, update
 
-from crosscase.cli.main import main
 from crosscase.db.models import Code, Coder, Coding, Event
 from crosscase.db.project import open_project
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err and "Error:" not in err, err
-    return code, out, err
 
 
 @pytest.fixture

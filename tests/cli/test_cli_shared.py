@@ -16,10 +16,10 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from clirun import run
 from pgserver import PostgresServer
 from sqlalchemy import select
 
-from crosscase.cli.main import main
 from crosscase.db.models import Code, Coding, Document
 from crosscase.db.project import open_project
 from crosscase.db.server import redacted
@@ -31,14 +31,6 @@ TEXT = (
 QUOTE = "Word of mouth brought people in."
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err and "unexpected error" not in err
-    return code, out, err
 
 
 def without_password(url: str) -> str:

@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from clirun import run
 from sqlalchemy import select
 
-from crosscase.cli.main import main
 from crosscase.db.models import Coder, Coding, Event, FrameworkCell, ReliabilityRound
 from crosscase.db.project import open_project
 from crosscase.services import coders as coder_service
@@ -27,14 +27,6 @@ def study(demo_file: Path, tmp_path: Path) -> Path:
     return dest
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err and "unexpected error" not in err
-    return code, out, err
 
 
 def db(path: Path):  # type: ignore[no-untyped-def]

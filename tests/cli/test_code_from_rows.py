@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
+from clirun import run
 
 from crosscase.cli.main import main
 
@@ -36,15 +37,6 @@ def study(template: Path, tmp_path: Path) -> Path:
     return path
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err and "unexpected error" not in err
-    assert "Error" not in err  # no exception class names
-    return code, out, err
 
 
 def codings(capsys: pytest.CaptureFixture[str], study: Path) -> list[str]:
