@@ -64,6 +64,10 @@ def _version_key(bindir: Path) -> tuple[int, ...]:
         return ()
 
 
+#: in a server's folder: the process id of the test run that started it
+RUN_FILE = "run.pid"
+
+
 def find_bindir() -> Path | None:
     """The folder holding initdb, pg_ctl and postgres, or None.
 
@@ -132,13 +136,14 @@ class PostgresServer:
 
     # -- running the server programs -------------------------------------------
 
-    def _run(self, program: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def _run(self, program: str, *args: str, check: bool = True,
+             cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
         assert self.bindir is not None
         cmd = [str(self.bindir / program), *args]
         if self._as_root:
             cmd = ["runuser", "-u", SUPERUSER, "--", *cmd]
         # the server's own folder as working directory: root's may be closed to postgres
-        result = subprocess.run(cmd, capture_output=True, text=True, cwd=self._base,
+        result = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd or self._base,
                                 stdin=subprocess.DEVNULL, timeout=120)
         if check and result.returncode != 0:
             output = (result.stderr or result.stdout).strip()
@@ -181,7 +186,9 @@ class PostgresServer:
             raise PostgresError(
                 f"PostgreSQL's server programs (initdb, pg_ctl, postgres) were not found; {HOW_TO_INSTALL}"
             )
+        self._reap_orphans()
         self.base = self._make_base()
+        (self.base / RUN_FILE).write_text(str(os.getpid()), encoding="ascii")
         atexit.register(self.stop)
         try:
             self.socket_dir.mkdir(mode=0o700)
@@ -196,6 +203,32 @@ class PostgresServer:
         except BaseException:
             self.stop()
             raise
+
+    def _reap_orphans(self) -> None:
+        """Stop and remove the servers of earlier runs that were killed (SIGKILL, a
+        timeout) before they could stop their own: atexit never ran for them."""
+        parents = {Path(tempfile.gettempdir()), Path("/tmp")}
+        for base in (b for parent in parents for b in parent.glob("crosscase-pg-*")):
+            try:
+                pid = int((base / RUN_FILE).read_text(encoding="ascii"))
+            except (OSError, ValueError):
+                continue  # not ours, or still being made
+            try:
+                os.kill(pid, 0)
+                continue  # its run is alive: leave it
+            except ProcessLookupError:
+                pass
+            except PermissionError:
+                continue  # another user's run
+            data = base / "data"
+            if (data / "postmaster.pid").exists():
+                result = self._run("pg_ctl", "stop", "-m", "immediate", "-w", "-D", str(data),
+                                   check=False, cwd=base)
+                if result.returncode != 0:
+                    with contextlib.suppress(OSError, ValueError, IndexError):
+                        os.kill(int((data / "postmaster.pid").read_text().split()[0]),
+                                signal.SIGQUIT)
+            shutil.rmtree(base, ignore_errors=True)
 
     def _initdb(self) -> None:
         pwfile = self._base / "pwfile"

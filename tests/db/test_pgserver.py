@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,3 +111,36 @@ def test_missing_server_programs_say_how_to_install_them(tmp_path: Path) -> None
     assert "\n" not in message
     assert "initdb" in message and "sudo apt-get install -y postgresql" in message
     assert server.base is None and server.port is None
+
+
+def test_a_killed_runs_server_is_stopped_and_removed_by_the_next_run(tmp_path: Path) -> None:
+    """A test run killed outright (SIGKILL, a timeout) cannot stop its server; the next
+    run that starts one stops and removes it."""
+    program = (
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+        "from pgserver import PostgresServer\n"
+        "server = PostgresServer()\n"
+        "server.start()\n"
+        "print(server.base, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    run = subprocess.Popen([sys.executable, "-c", program], stdout=subprocess.PIPE, text=True)
+    try:
+        assert run.stdout is not None
+        orphan = Path(run.stdout.readline().strip())
+    finally:
+        run.kill()
+        run.wait()
+    postmaster = int((orphan / "data" / "postmaster.pid").read_text().split()[0])
+    os.kill(postmaster, 0)  # still running: nobody stopped it
+    server = PostgresServer()
+    server.start()
+    try:
+        assert not orphan.exists()
+        with pytest.raises(ProcessLookupError):
+            for _ in range(100):  # the postmaster exits as soon as it is told
+                os.kill(postmaster, 0)
+                time.sleep(0.05)
+    finally:
+        server.stop()
