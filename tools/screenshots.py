@@ -6,7 +6,7 @@ Renders offscreen on the demo project (or, where the demo cannot be built, on
 a small project made from the sample transcripts): the coded document, the
 codebook with definitions, coded segments, search, the import dialog, the case
 tree's menu, the change history, the classification sheet, the cross-case
-matrix when it is available, the review queue, the merge and open-round dialogs,
+matrix when it is available, the review queue, the merge, open-round and open-shared dialogs,
 co-occurrence and a coding query.
 Every picture is of a 1366x768 window, a small laptop's screen.
 """
@@ -369,6 +369,17 @@ def main(argv: list[str] | None = None) -> int:
             shot("open-round-dialog", round_dialog)
             round_dialog.reject()
             settle(app)
+
+        # 8e'. File > Open shared project...: a team's server address (no password saved)
+        from crosscase.ui.dialogs.open_shared import OpenSharedDialog
+
+        shared = OpenSharedDialog(w, "postgresql://ana@db.example.org/study")
+        shared.show()
+        shared.password.setFocus()
+        settle(app)
+        shot("open-shared-dialog", shared)
+        shared.reject()
+        settle(app)
 
         # 8f. the co-occurrence tab: which codes meet, with the passages of the pair that
         # meets most often read below the table
