@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 
@@ -51,3 +53,39 @@ def test_a_newer_schema_is_refused(pg_url: str) -> None:
     p.close()
     with pytest.raises(SchemaTooNew, match="newer Crosscase"):
         open_project(pg_url)
+
+
+def test_a_colleagues_import_reaches_the_other_clients_change_stream(pg_url: str,
+                                                                      tmp_path: Path) -> None:
+    """Imports are not commands, but a shared project's other clients hear them too."""
+    import threading
+
+    from crosscase.domain.changes import Change, Kind
+    from crosscase.services import documents
+
+    new_project(pg_url).close()
+    listener = open_project(pg_url)
+    importer = open_project(pg_url)
+    heard: list[Change] = []
+    arrived = threading.Event()
+
+    def hear(change: Change) -> None:
+        heard.append(change)
+        arrived.set()
+
+    try:
+        assert isinstance(listener, SharedProject)
+        listener.subscribe(hear)
+        listener.listen()
+        interview = tmp_path / "interview 😀.txt"
+        interview.write_text("Interviewer: Who decides?\nManager: We do, 𝒳 together.\n",
+                             encoding="utf-8")
+        report = documents.import_files(importer, [interview], "Café case")
+        assert not report.failed
+        assert arrived.wait(10)  # generous: not a timing assertion
+        (change,) = heard
+        assert change.touches(Kind.DOCUMENTS)
+        assert change.ids(Kind.DOCUMENTS) == frozenset(r.document_id for r in report.imported)
+    finally:
+        listener.close()
+        importer.close()

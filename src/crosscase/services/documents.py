@@ -261,11 +261,15 @@ def import_files(
 
         added = frozenset(r.document_id for r in report.imported if r.document_id is not None)
         # the case may be new too (made for this import)
-        project.publish(Change(
+        change = Change(
             f"Import {len(added)} document{'s' if len(added) != 1 else ''}",
             {Kind.DOCUMENTS: added, Kind.CASES: frozenset({case_id})},
             reshaped=frozenset({Kind.DOCUMENTS, Kind.CASES}), initiator=project.coder_name,
-        ))
+        )
+        if project.shared:  # the other clients of a shared project hear it too
+            with project.transaction() as s:
+                project.record(s, change)
+        project.publish(change)
     return report
 
 
