@@ -332,3 +332,14 @@ def test_file_merge_on_a_shared_project_starts_from_a_copy_of_the_server(
         merged_codings = s.scalars(select(Coding.id)).all()
     assert len(merged_codings) == len(before) + 1
     assert codings_in_db(shared_url) == before  # the server is only read
+
+
+def test_a_shared_projects_settings_are_kept_under_its_url(shared_window: Any,
+                                                           shared_url: str) -> None:
+    """Per-project settings (recent codes, last document, report choices) of a shared
+    project are remembered by its URL without the password, not by a stand-in file name."""
+    context = shared_window.context
+    assert context.settings_key == redacted(shared_url)
+    context.settings.set_report_choices(context.settings_key, {"citations": "full"})
+    assert context.settings.report_choices(redacted(shared_url)) == {"citations": "full"}
+    assert context.settings.report_choices(context.project.path) == {}

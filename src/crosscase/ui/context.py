@@ -15,8 +15,6 @@ the server was lost or is back.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
@@ -58,7 +56,7 @@ class ProjectContext(QObject):
         self.settings = settings
         self.undo_stack = QUndoStack(self)
         #: what the settings remember this project by: its file, or a shared project's URL
-        self.settings_key: Path | str = project.location if project.shared else project.path
+        self.settings_key: str = project.location
         self.recent_codes: list[int] = settings.recent_codes(self.settings_key)
         self._nodes: dict[int, CodeNode] | None = None
         self._relay.connect(self._dispatch)

@@ -447,7 +447,7 @@ class MainWindow(QMainWindow):
         self.saved_label.setText("✓ All changes saved")
         self._settle_coder(project)
         if remember:
-            self.settings.add_recent_project(project.location if project.shared else project.path)
+            self.settings.add_recent_project(project.location)
         self._set_project_ui(True)
         self.coding.update_recent()
         if restore:

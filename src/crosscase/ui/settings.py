@@ -136,10 +136,10 @@ class Settings:
         self.set("window/state", state)
 
     # -- report choices, per project -----------------------------------------
-    def report_choices(self, path: Path) -> dict[str, Any]:
+    def report_choices(self, path: Path | str) -> dict[str, Any]:
         """The Word and Excel export choices last made for this project."""
         value = self._project_state(path).get("report", {})
         return dict(value) if isinstance(value, dict) else {}
 
-    def set_report_choices(self, path: Path, choices: dict[str, Any]) -> None:
+    def set_report_choices(self, path: Path | str, choices: dict[str, Any]) -> None:
         self._set_project_state(path, report=dict(choices))

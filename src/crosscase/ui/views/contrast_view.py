@@ -295,7 +295,7 @@ class ContrastPanel(QWidget):
         if path.suffix.lower() != ".docx":
             path = path.with_name(path.name + ".docx")
         project = self.context.project
-        choices = self.context.settings.report_choices(project.path)
+        choices = self.context.settings.report_choices(self.context.settings_key)
         citations = str(choices.get("citations") or "short")
         cols, rollup = self._source()
         a, b = self._pair

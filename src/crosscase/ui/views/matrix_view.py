@@ -635,7 +635,7 @@ class MatrixView(QWidget):
         from crosscase.ui.dialogs.report_dialog import ExportDialog, report_options
 
         settings, path = self.context.settings, self.project.path
-        remembered = settings.report_choices(path)
+        remembered = settings.report_choices(self.context.settings_key)
         out = remembered.get(f"out_{fmt}") or str(path.with_name(f"{path.stem}-matrix.{fmt}"))
         nodes = self.context.nodes
         with self.project.session() as s:
@@ -646,7 +646,7 @@ class MatrixView(QWidget):
 
         def chosen() -> None:
             choices = dialog.choices()
-            settings.set_report_choices(path, {**remembered, **choices})
+            settings.set_report_choices(self.context.settings_key, {**remembered, **choices})
             options = report_options(choices, fmt, lambda c: codebook.descendants(nodes, c))
             self.export_to(dialog.path, fmt, options)
 
