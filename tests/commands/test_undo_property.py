@@ -570,11 +570,9 @@ def _resolve(seed: Seed) -> st.SearchStrategy[Maker]:
 
 def seed_coder() -> str:
     """The coder the seeded codings belong to (a consensus may be written as an existing coder)."""
-    import os
-
     from crosscase.db.project import _default_coder
 
-    return os.environ.get("CROSSCASE_CODER") or _default_coder()
+    return _default_coder()
 
 
 def _open_round() -> st.SearchStrategy[Maker]:

@@ -13,20 +13,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--name", help="the project's title (default: the file or database name)")
 
 
-def _with_password(url: str, password: str | None) -> str:
-    """``url`` carrying ``password`` (typed at the prompt) for the connection only."""
-    if password is None:
-        return url
-    from urllib.parse import quote, urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    user, at, host = parts.netloc.rpartition("@")
-    if not at:
-        return url  # no user named: libpq's own default user, whose password the server refused
-    netloc = f"{user}:{quote(password, safe='')}@{host}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
 def run(args: argparse.Namespace) -> int:
     from crosscase.services import codebook
     from crosscase.services.projects import new_project
@@ -34,12 +20,12 @@ def run(args: argparse.Namespace) -> int:
     where = location(args.project_path)
     started()
     if isinstance(where, str):
-        from crosscase.db.server import redacted
+        from crosscase.db import server
 
         url = where
         project = with_password(url, lambda password: new_project(
-            _with_password(url, password), empty=args.empty, name=args.name))
-        shown_as = redacted(url)
+            server.with_password(url, password), empty=args.empty, name=args.name))
+        shown_as = server.redacted(url)
     else:
         path = where
         if path.suffix != ".crosscase":

@@ -28,6 +28,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
+    insert,
     select,
 )
 from sqlalchemy.orm import Session, sessionmaker
@@ -223,7 +224,7 @@ class Project:
         #: created by this process and still to be removed if its setting-up fails
         self._created = False
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self.coder_name = os.environ.get("CROSSCASE_CODER") or _default_coder()
+        self.coder_name = _default_coder()
         self._coder_id: int | None = None
         self._listeners: list[Listener] = []
         self.backup_path: Path | None = None
@@ -343,12 +344,25 @@ class Project:
 
 
 def _default_coder() -> str:
+    """Who works when nobody said: ``CROSSCASE_CODER``, else the login name."""
+    named = os.environ.get("CROSSCASE_CODER")
+    if named:
+        return named
     try:
         import getpass
 
         return getpass.getuser() or "researcher"
     except Exception:  # noqa: BLE001 - any failure means no login name
         return "researcher"
+
+
+def log_upgrade(conn: Connection, rev: str) -> None:
+    """Record in the event log, in ``conn``'s transaction, that the schema went from
+    ``rev`` to head (a file's upgrade and a shared project's alike)."""
+    conn.execute(insert(Event).values(
+        at=utcnow(), coder=_default_coder(), action="project.upgrade",
+        detail=json.dumps({"from_revision": rev, "to": head_revision()}),
+    ))
 
 
 def create_project(path: Path | str, *, name: str | None = None) -> Project:
@@ -632,7 +646,7 @@ def _migrate(path: Path, rev: str) -> None:
     the commit.
     """
     from alembic import command
-    from sqlalchemy import create_engine, event, insert
+    from sqlalchemy import create_engine, event
     from sqlalchemy.pool import NullPool
 
     engine = create_engine(f"sqlite:///{path}", poolclass=NullPool,
@@ -658,10 +672,7 @@ def _migrate(path: Path, rev: str) -> None:
             if problems:
                 raise ProjectDamaged(f"{path.name}: after the upgrade, rows in {problems[0][0]!r} "
                                      "refer to rows that do not exist")
-            conn.execute(insert(Event).values(
-                at=utcnow(), coder=os.environ.get("CROSSCASE_CODER") or _default_coder(), action="project.upgrade",
-                detail=json.dumps({"from_revision": rev, "to": head_revision()}),
-            ))
+            log_upgrade(conn, rev)
     finally:
         engine.dispose()
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import uuid
 from collections.abc import Callable
@@ -35,7 +34,14 @@ from sqlalchemy.orm import Session
 
 from crosscase.db import revisions
 from crosscase.db.models import Base, ChangeRecord, Coder, Event, ProjectInfo, utcnow
-from crosscase.db.project import SUFFIX, Project, _alembic_config, _default_coder, _stamp_head
+from crosscase.db.project import (
+    SUFFIX,
+    Project,
+    _alembic_config,
+    _default_coder,
+    _stamp_head,
+    log_upgrade,
+)
 from crosscase.domain.changes import Change
 from crosscase.domain.errors import (
     CrosscaseError,
@@ -85,15 +91,24 @@ def database_name(url: str) -> str:
     return unquote(urlsplit(url).path.lstrip("/")) or "postgres"
 
 
-def _driver_url(url: str, password: str | None) -> str:
+def with_password(url: str, password: str | None) -> str:
+    """``url`` carrying ``password`` (typed at a prompt) for the connection only; as it
+    is when it names a password already, or no user (libpq's default user then)."""
     parts = urlsplit(url)
-    netloc = parts.netloc
-    if password is not None and parts.password is None:
-        user, _, host = netloc.rpartition("@")
-        from urllib.parse import quote
+    if password is None or parts.password is not None:
+        return url
+    user, at, host = parts.netloc.rpartition("@")
+    if not at:
+        return url
+    from urllib.parse import quote
 
-        netloc = f"{user}:{quote(password, safe='')}@{host}" if user else netloc
-    return urlunsplit(("postgresql+psycopg", netloc, parts.path, parts.query, parts.fragment))
+    netloc = f"{user}:{quote(password, safe='')}@{host}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def _driver_url(url: str, password: str | None) -> str:
+    parts = urlsplit(with_password(url, password))
+    return urlunsplit(("postgresql+psycopg", parts.netloc, parts.path, parts.query, parts.fragment))
 
 
 class PasswordNeeded(ProjectOpenError):
@@ -280,17 +295,9 @@ class SharedProject(Project):
                         on_back()
                     lost = False
                     while not self._stop.is_set():
-                        heard = False
                         for note in conn.notifies(timeout=0.25, stop_after=1):
-                            heard = True
-                            try:
-                                if json.loads(note.payload).get("client") == self.client:
-                                    continue
-                            except ValueError:
-                                pass
-                            self.catch_up()
-                        if not heard:
-                            continue
+                            if not self._own(note.payload):
+                                self.catch_up()
             except Exception as exc:  # noqa: BLE001 - a lost connection is retried
                 if self._stop.is_set():
                     return
@@ -299,6 +306,13 @@ class SharedProject(Project):
                 if on_error is not None:
                     on_error(f"{self.url}: lost the connection to the server; reconnecting")
                 self._stop.wait(1.0)
+
+    def _own(self, payload: str) -> bool:
+        """Whether an announcement is of this client's own change (nothing to catch up)."""
+        try:
+            return bool(json.loads(payload).get("client") == self.client)
+        except ValueError:
+            return False
 
     def catch_up(self) -> int:
         """Publish every change committed by another client since the last one seen;
@@ -362,7 +376,7 @@ def create_shared(url: str, *, name: str | None = None, password: str | None = N
             conn.execute(insert(ProjectInfo).values(id=1, name=name or database_name(url),
                                                    memo="", created=utcnow()))
             conn.execute(insert(Event).values(
-                at=utcnow(), coder=os.environ.get("CROSSCASE_CODER") or _default_coder(),
+                at=utcnow(), coder=_default_coder(),
                 action="project.create", detail=json.dumps({"name": name or database_name(url)})))
             from crosscase.db import roles
 
@@ -419,10 +433,7 @@ def _upgrade(url: str, engine: Engine, rev: str) -> None:
             if now == revisions.HEAD:
                 return
             command.upgrade(_alembic_config(conn), "head")
-            conn.execute(insert(Event).values(
-                at=utcnow(), coder=os.environ.get("CROSSCASE_CODER") or _default_coder(),
-                action="project.upgrade", detail=json.dumps({"from_revision": rev,
-                                                             "to": revisions.HEAD})))
+            log_upgrade(conn, rev)
             from crosscase.db import roles
 
             roles.install(conn)
