@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from crosscase.cli.common import add_project, open_, shown
+from crosscase.cli.common import add_project, check_rename_args, open_, shown
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -20,10 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from crosscase.domain.errors import UsageError
     from crosscase.services import cases
 
-    if args.action != "rename" and args.new is not None:
-        raise UsageError(f"case {args.action} takes one NAME; only rename takes NEW")
-    if args.action == "rename" and not args.new:
-        raise UsageError("give the new name: crosscase case rename PROJECT NAME NEW")
+    check_rename_args("case", args, "NAME")
     if args.parent and args.action != "add":
         raise UsageError("--parent goes with case add")
     with open_(args) as project:

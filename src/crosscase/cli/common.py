@@ -165,6 +165,16 @@ def open_(args: argparse.Namespace) -> Project:
     return project
 
 
+def check_rename_args(command: str, args: argparse.Namespace, what: str) -> None:
+    """``command ACTION PROJECT WHAT [NEW]``: only ``rename`` takes NEW, and needs it."""
+    from crosscase.domain.errors import UsageError
+
+    if args.action != "rename" and args.new is not None:
+        raise UsageError(f"{command} {args.action} takes one {what}; only rename takes NEW")
+    if args.action == "rename" and not args.new:
+        raise UsageError(f"give the new name: crosscase {command} rename PROJECT {what} NEW")
+
+
 def print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     sys.stdout.write("\n")

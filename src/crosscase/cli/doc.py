@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from crosscase.cli.common import add_project, open_, shown
+from crosscase.cli.common import add_project, check_rename_args, open_, shown
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -20,10 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from crosscase.domain.errors import UsageError
     from crosscase.services import cases, documents
 
-    if args.action != "rename" and args.new is not None:
-        raise UsageError(f"doc {args.action} takes one DOC; only rename takes NEW")
-    if args.action == "rename" and not args.new:
-        raise UsageError("give the new name: crosscase doc rename PROJECT DOC NEW")
+    check_rename_args("doc", args, "DOC")
     if args.action == "move" and not args.case:
         raise UsageError("give the case to move it to: crosscase doc move PROJECT DOC --case NAME")
     if args.case and args.action != "move":
