@@ -34,7 +34,8 @@ from crosscase.domain.errors import (
 from crosscase.domain.extract import Extracted
 from crosscase.domain.names import clean_name
 from crosscase.domain.progress import Progress
-from crosscase.io.importers.parallel import word_count
+from crosscase.io.importers.parallel import counted as text_counts
+from crosscase.io.importers.parallel import word_count as word_count  # the services' name for it
 from crosscase.services import cases
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ def store(
     extracted.check()
     text = extracted.text
     if counted is None:
-        counted = (word_count(text), hashlib.sha256(text.encode("utf-8")).hexdigest())
+        counted = text_counts(text)
     if original is not None and original_sha256 is None:
         original_sha256 = hashlib.sha256(original).hexdigest()
     doc = Document(

@@ -455,11 +455,13 @@ class Extraction:
     text_sha256: str
 
 
+def counted(text: str) -> tuple[int, str]:
+    """A document text's word count and the sha256 of its UTF-8 (what is stored with it)."""
+    return word_count(text), hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _extraction(extracted: Extracted) -> Extraction:
-    text = extracted.text
-    return Extraction(
-        extracted, word_count(text), hashlib.sha256(text.encode("utf-8")).hexdigest()
-    )
+    return Extraction(extracted, *counted(extracted.text))
 
 
 @dataclass
@@ -491,9 +493,6 @@ class Prepared:
         from crosscase.io.importers import extract
 
         return _extraction(extract(self.path, password=self.password, data=self.read()))
-
-    def extracted(self) -> Extracted:
-        return self.extraction().extracted
 
 
 def _extract_file(path: str, data: bytes, password: str | None) -> Extraction:
